@@ -1,0 +1,346 @@
+//! The entities of the appointment book and the online services, as plain
+//! values. Swedish names are given once, here; code uses the English words.
+
+use crate::ids::*;
+use crate::pnr::PersonalIdentityNumber;
+use crate::text::{BookingMessage, CancellationReason, PersonName, ReasonForVisit};
+use chrono::{DateTime, Utc};
+use std::fmt;
+use std::str::FromStr;
+
+/// Declares a closed set of words stored and sent as snake_case text.
+macro_rules! word_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub const fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownWord;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(UnknownWord { kind: stringify!($name), word: s.to_owned() }),
+                }
+            }
+        }
+    };
+}
+
+/// A stored word that is not one of its enum's values (a corrupt row).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{word}' is not a {kind}")]
+pub struct UnknownWord {
+    pub kind: &'static str,
+    pub word: String,
+}
+
+word_enum!(
+    /// How the appointment is held.
+    Mode {
+        /// Besök at the unit.
+        Visit = "visit",
+        /// Telefontid, du blir uppringd: staff call the resident.
+        PhoneCallBack = "phone_call_back",
+        Video = "video",
+        /// Hembesök.
+        HomeVisit = "home_visit",
+    }
+);
+
+word_enum!(
+    /// Portal policy: what the resident portal may do with slots and bookings of
+    /// a type (rule 7).
+    PortalPolicy {
+        /// Never shown to residents (e.g. "Administration internt").
+        Hidden = "hidden",
+        /// Bookings shown, no online action.
+        Visible = "visible",
+        /// Shown and cancelable online, not rebookable online.
+        Cancelable = "cancelable",
+        /// Bookable, cancelable and rebookable online (the "… 1177" types).
+        SelfService = "self_service",
+    }
+);
+
+word_enum!(
+    /// Booking status.
+    BookingStatus {
+        /// Bokad.
+        Booked = "booked",
+        /// Kommit: staff marked the resident as arrived.
+        Arrived = "arrived",
+        /// Avbokad, with a reason (rule 4).
+        Cancelled = "cancelled",
+        /// Moved to another slot; the new booking links back to this one.
+        Rebooked = "rebooked",
+        /// Makulerad: a booking made by mistake, kept rather than erased.
+        EnteredInError = "entered_in_error",
+    }
+);
+
+word_enum!(
+    /// The two online services a unit offers (ärendetyper).
+    OnlineService {
+        /// 1. Boka tid online.
+        BookOnline = "book_online",
+        /// 2. Av-/omboka tid online.
+        CancelRebookOnline = "cancel_rebook_online",
+    }
+);
+
+word_enum!(
+    /// Who an activated service is for.
+    Audience {
+        /// Alla invånare.
+        AllResidents = "all_residents",
+        /// Begränsat urval: a list of personal identity numbers.
+        RestrictedSelection = "restricted_selection",
+    }
+);
+
+impl BookingStatus {
+    /// Whether the booking holds its slot.
+    pub fn is_active(&self) -> bool {
+        matches!(self, BookingStatus::Booked | BookingStatus::Arrived)
+    }
+}
+
+/// Region: the care provider, owner of units and of the type catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    pub id: RegionId,
+    pub name: String,
+    /// Rule 10: whether staff cancellations notify the resident.
+    pub notify_on_staff_cancel: bool,
+}
+
+/// Unit (vårdenhet, mottagning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub id: UnitId,
+    pub region_id: RegionId,
+    pub name: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Practitioner (vårdgivare, resurs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Practitioner {
+    pub id: PractitionerId,
+    pub unit_id: UnitId,
+    pub name: String,
+    pub profession: String,
+}
+
+/// Eligibility of a type (rule 13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Eligibility {
+    /// Minimum age in completed years on the day of booking.
+    pub min_age_years: Option<u8>,
+    /// Only for residents with an established contact (return visits).
+    pub established_contact_only: bool,
+}
+
+/// Appointment type (tidbokstyp).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppointmentType {
+    pub id: AppointmentTypeId,
+    pub region_id: RegionId,
+    pub name: String,
+    pub profession: String,
+    pub mode: Mode,
+    pub default_length_minutes: u16,
+    pub policy: PortalPolicy,
+    pub eligibility: Eligibility,
+    /// Instructions shown with a booking ("Kom fastande").
+    pub instructions: Option<String>,
+    pub retired: bool,
+}
+
+/// Slot (tid): one bookable interval in one practitioner's book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub id: SlotId,
+    pub unit_id: UnitId,
+    pub practitioner_id: PractitionerId,
+    pub appointment_type_id: AppointmentTypeId,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The active booking holding the slot, if any.
+    pub booking_id: Option<BookingId>,
+}
+
+impl Slot {
+    pub fn length_minutes(&self) -> i64 {
+        (self.ends_at - self.starts_at).num_minutes()
+    }
+
+    pub fn is_free(&self) -> bool {
+        self.booking_id.is_none()
+    }
+}
+
+/// A slot with what the resident sees about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotDetails {
+    pub slot: Slot,
+    pub appointment_type: AppointmentType,
+    pub practitioner: Practitioner,
+    pub unit: Unit,
+}
+
+/// Who did something to a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Resident(ResidentId),
+    Staff(StaffId),
+}
+
+impl Actor {
+    pub fn kind(&self) -> ActorKind {
+        match self {
+            Actor::Resident(_) => ActorKind::Resident,
+            Actor::Staff(_) => ActorKind::Staff,
+        }
+    }
+
+    pub fn uuid(&self) -> uuid::Uuid {
+        match self {
+            Actor::Resident(id) => id.as_uuid(),
+            Actor::Staff(id) => id.as_uuid(),
+        }
+    }
+}
+
+word_enum!(
+    /// Whether a resident or staff acted.
+    ActorKind {
+        Resident = "resident",
+        Staff = "staff",
+    }
+);
+
+impl ActorKind {
+    pub fn with_id(self, id: uuid::Uuid) -> Actor {
+        match self {
+            ActorKind::Resident => Actor::Resident(ResidentId::from_uuid(id)),
+            ActorKind::Staff => Actor::Staff(StaffId::from_uuid(id)),
+        }
+    }
+}
+
+/// A cancellation (avbokning): reason, by whom, when (rules 4 and 11).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cancellation {
+    pub reason: CancellationReason,
+    pub by: Actor,
+    pub at: DateTime<Utc>,
+}
+
+/// Booking (bokning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    pub id: BookingId,
+    pub slot_id: SlotId,
+    pub resident_id: ResidentId,
+    pub status: BookingStatus,
+    pub booked_by: Actor,
+    pub booked_at: DateTime<Utc>,
+    /// Sökorsak. Residents must give one; staff may leave it out.
+    pub reason_for_visit: Option<ReasonForVisit>,
+    pub message: Option<BookingMessage>,
+    /// "Dölj i 1177": keeps the booking out of the portal (rule 1).
+    pub hidden_in_portal: bool,
+    pub cancellation: Option<Cancellation>,
+    /// The booking this one was rebooked from.
+    pub rebooked_from: Option<BookingId>,
+}
+
+/// A booking with its slot, type, practitioner and unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingDetails {
+    pub booking: Booking,
+    pub slot: Slot,
+    pub appointment_type: AppointmentType,
+    pub practitioner: Practitioner,
+    pub unit: Unit,
+}
+
+/// The resident's choice of notification channels (avisering).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NotificationChoices {
+    pub sms: bool,
+    pub email: bool,
+}
+
+/// Resident (invånare). `Debug` hides every personal field.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Resident {
+    pub id: ResidentId,
+    pub pnr: PersonalIdentityNumber,
+    pub name: Option<PersonName>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub notifications: NotificationChoices,
+}
+
+impl fmt::Debug for Resident {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resident").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// How a unit has set up one of its online services (rule 8).
+///
+/// A row exists once a regional admin has set the service up; the unit admin
+/// then activates it and chooses the audience, and writes the terms text
+/// (villkorstext) residents confirm (rule 9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceSetting {
+    pub unit_id: UnitId,
+    pub service: OnlineService,
+    pub active: bool,
+    pub audience: Audience,
+    pub terms_text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_round_trips() {
+        for p in PortalPolicy::ALL {
+            assert_eq!(p.as_str().parse::<PortalPolicy>(), Ok(*p));
+        }
+        for s in BookingStatus::ALL {
+            assert_eq!(s.as_str().parse::<BookingStatus>(), Ok(*s));
+        }
+        for m in Mode::ALL {
+            assert_eq!(m.as_str().parse::<Mode>(), Ok(*m));
+        }
+        assert!("SelfService".parse::<PortalPolicy>().is_err());
+    }
+
+    #[test]
+    fn only_booked_and_arrived_hold_the_slot() {
+        let active: Vec<_> = BookingStatus::ALL.iter().filter(|s| s.is_active()).collect();
+        assert_eq!(active, [&BookingStatus::Booked, &BookingStatus::Arrived]);
+    }
+}

@@ -1,0 +1,277 @@
+//! Schedule templates (mall) and their expansion into slots.
+//!
+//! A template block says "on Mondays, from 08:00, six 10-minute slots of type
+//! X". Times are Stockholm wall-clock times: a block at 08:00 starts at 08:00
+//! local time in winter and in summer alike, so its UTC instant moves by an
+//! hour across a daylight-saving change. On the spring-forward night a local
+//! time that does not exist yields no slot; on the fall-back night a local time
+//! that occurs twice yields one slot, at its first occurrence.
+
+use crate::ids::{AppointmentTypeId, PractitionerId, UnitId};
+use crate::time::ZONE;
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday};
+
+/// Shortest and longest slot a block may have, in minutes.
+pub const SLOT_LENGTH_RANGE: std::ops::RangeInclusive<u16> = 5..=480;
+/// Most slots one block may hold.
+pub const MAX_SLOTS_PER_BLOCK: u16 = 96;
+
+/// One block of a template: `count` slots of `slot_length_minutes` from `start`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleBlock {
+    pub weekday: Weekday,
+    pub appointment_type_id: AppointmentTypeId,
+    pub start: NaiveTime,
+    pub slot_length_minutes: u16,
+    pub count: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BlockError {
+    #[error("slot length must be between 5 and 480 minutes")]
+    SlotLength,
+    #[error("a block holds between 1 and 96 slots")]
+    Count,
+    #[error("the block must end by midnight")]
+    PastMidnight,
+}
+
+impl ScheduleBlock {
+    pub fn new(
+        weekday: Weekday,
+        appointment_type_id: AppointmentTypeId,
+        start: NaiveTime,
+        slot_length_minutes: u16,
+        count: u16,
+    ) -> Result<Self, BlockError> {
+        if !SLOT_LENGTH_RANGE.contains(&slot_length_minutes) {
+            return Err(BlockError::SlotLength);
+        }
+        if count == 0 || count > MAX_SLOTS_PER_BLOCK {
+            return Err(BlockError::Count);
+        }
+        let block = Self {
+            weekday,
+            appointment_type_id,
+            start,
+            slot_length_minutes,
+            count,
+        };
+        let minutes_from_midnight = i64::from(start.num_seconds_from_midnight()) / 60;
+        if minutes_from_midnight + block.total_minutes() > 24 * 60 {
+            return Err(BlockError::PastMidnight);
+        }
+        Ok(block)
+    }
+
+    fn total_minutes(&self) -> i64 {
+        i64::from(self.slot_length_minutes) * i64::from(self.count)
+    }
+
+    /// The wall-clock end of the block (00:00 when it ends at midnight).
+    pub fn end(&self) -> NaiveTime {
+        self.start + Duration::minutes(self.total_minutes())
+    }
+
+    /// Whether two blocks of one practitioner share any minute on the same weekday.
+    pub fn overlaps(&self, other: &ScheduleBlock) -> bool {
+        if self.weekday != other.weekday {
+            return false;
+        }
+        let (a0, a1) = self.minutes();
+        let (b0, b1) = other.minutes();
+        a0 < b1 && b0 < a1
+    }
+
+    fn minutes(&self) -> (i64, i64) {
+        let start = i64::from(self.start.num_seconds_from_midnight()) / 60;
+        (start, start + self.total_minutes())
+    }
+}
+
+/// A slot to be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedSlot {
+    pub unit_id: UnitId,
+    pub practitioner_id: PractitionerId,
+    pub appointment_type_id: AppointmentTypeId,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The Stockholm date the slot starts on.
+    pub local_date: NaiveDate,
+}
+
+/// Expands template blocks over `from ..= to` (Stockholm dates) into slots,
+/// ordered by start.
+pub fn expand(
+    unit_id: UnitId,
+    practitioner_id: PractitionerId,
+    blocks: &[ScheduleBlock],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<PlannedSlot> {
+    let mut slots = Vec::new();
+    for date in from.iter_days().take_while(|d| *d <= to) {
+        for block in blocks.iter().filter(|b| b.weekday == date.weekday()) {
+            slots.extend(expand_block_on(unit_id, practitioner_id, block, date));
+        }
+    }
+    slots.sort_by_key(|s| (s.starts_at, s.appointment_type_id));
+    slots
+}
+
+/// The slots of one block on one date (used for temporary changes too).
+pub fn expand_block_on(
+    unit_id: UnitId,
+    practitioner_id: PractitionerId,
+    block: &ScheduleBlock,
+    date: NaiveDate,
+) -> Vec<PlannedSlot> {
+    let length = Duration::minutes(i64::from(block.slot_length_minutes));
+    (0..i32::from(block.count))
+        .filter_map(|i| {
+            let local = date.and_time(block.start) + length * i;
+            let starts_at = match ZONE.from_local_datetime(&local) {
+                LocalResult::Single(t) => t,
+                LocalResult::Ambiguous(first, _) => first,
+                LocalResult::None => return None,
+            }
+            .with_timezone(&Utc);
+            Some(PlannedSlot {
+                unit_id,
+                practitioner_id,
+                appointment_type_id: block.appointment_type_id,
+                starts_at,
+                ends_at: starts_at + length,
+                local_date: date,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn utc(y: i32, mo: u32, day: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, day, h, mi, 0).unwrap()
+    }
+
+    fn ids() -> (UnitId, PractitionerId, AppointmentTypeId) {
+        (
+            UnitId::generate(),
+            PractitionerId::generate(),
+            AppointmentTypeId::generate(),
+        )
+    }
+
+    #[test]
+    fn the_seed_day_has_five_blocks_with_computed_ends() {
+        // "Hembesök 1X45, Mottagningstid 4X15, Telefontid bokningsbar 6X10 ..."
+        let ty = AppointmentTypeId::generate();
+        let home = ScheduleBlock::new(Weekday::Mon, ty, t(8, 0), 45, 1).unwrap();
+        let reception = ScheduleBlock::new(Weekday::Mon, ty, t(8, 45), 15, 4).unwrap();
+        let phone = ScheduleBlock::new(Weekday::Mon, ty, t(9, 45), 10, 6).unwrap();
+        assert_eq!(home.end(), t(8, 45));
+        assert_eq!(reception.end(), t(9, 45));
+        assert_eq!(phone.end(), t(10, 45));
+        assert!(!home.overlaps(&reception), "touching blocks do not overlap");
+        let clash = ScheduleBlock::new(Weekday::Mon, ty, t(9, 30), 15, 2).unwrap();
+        assert!(reception.overlaps(&clash) && phone.overlaps(&clash));
+        let other_day = ScheduleBlock::new(Weekday::Tue, ty, t(9, 30), 15, 2).unwrap();
+        assert!(!reception.overlaps(&other_day));
+    }
+
+    #[test]
+    fn blocks_outside_limits_are_refused() {
+        let ty = AppointmentTypeId::generate();
+        assert_eq!(
+            ScheduleBlock::new(Weekday::Mon, ty, t(8, 0), 4, 1),
+            Err(BlockError::SlotLength)
+        );
+        assert_eq!(
+            ScheduleBlock::new(Weekday::Mon, ty, t(8, 0), 15, 0),
+            Err(BlockError::Count)
+        );
+        assert_eq!(
+            ScheduleBlock::new(Weekday::Mon, ty, t(23, 30), 15, 3),
+            Err(BlockError::PastMidnight)
+        );
+        assert!(
+            ScheduleBlock::new(Weekday::Mon, ty, t(23, 30), 15, 2).is_ok(),
+            "ending at midnight is fine"
+        );
+    }
+
+    #[test]
+    fn a_week_template_expands_only_on_its_weekdays() {
+        let (unit, prac, ty) = ids();
+        let blocks = [
+            ScheduleBlock::new(Weekday::Mon, ty, t(8, 0), 15, 4).unwrap(),
+            ScheduleBlock::new(Weekday::Fri, ty, t(13, 0), 30, 2).unwrap(),
+        ];
+        // Monday 2026-11-30 to Sunday 2026-12-06.
+        let slots = expand(unit, prac, &blocks, d(2026, 11, 30), d(2026, 12, 6));
+        assert_eq!(slots.len(), 6);
+        assert_eq!(slots[0].starts_at, utc(2026, 11, 30, 7, 0), "08:00 CET is 07:00 UTC");
+        assert_eq!(slots[3].ends_at, utc(2026, 11, 30, 8, 0));
+        assert_eq!(slots[4].local_date, d(2026, 12, 4));
+        assert_eq!(slots[5].starts_at, utc(2026, 12, 4, 12, 30));
+    }
+
+    #[test]
+    fn a_morning_block_keeps_its_wall_clock_time_across_spring_forward() {
+        let (unit, prac, ty) = ids();
+        let every_day: Vec<_> = [Weekday::Sat, Weekday::Sun, Weekday::Mon]
+            .into_iter()
+            .map(|w| ScheduleBlock::new(w, ty, t(8, 0), 15, 1).unwrap())
+            .collect();
+        // Summer time starts on Sunday 2027-03-28 at 02:00.
+        let slots = expand(unit, prac, &every_day, d(2027, 3, 27), d(2027, 3, 29));
+        let starts: Vec<_> = slots.iter().map(|s| s.starts_at).collect();
+        assert_eq!(
+            starts,
+            [utc(2027, 3, 27, 7, 0), utc(2027, 3, 28, 6, 0), utc(2027, 3, 29, 6, 0)]
+        );
+    }
+
+    #[test]
+    fn the_missing_hour_of_spring_forward_yields_no_slots() {
+        let (unit, prac, ty) = ids();
+        let night = [ScheduleBlock::new(Weekday::Sun, ty, t(1, 30), 30, 4).unwrap()];
+        let slots = expand(unit, prac, &night, d(2027, 3, 28), d(2027, 3, 28));
+        // 01:30 CET exists, 02:00 and 02:30 do not, 03:00 CEST does.
+        let starts: Vec<_> = slots.iter().map(|s| s.starts_at).collect();
+        assert_eq!(starts, [utc(2027, 3, 28, 0, 30), utc(2027, 3, 28, 1, 0)]);
+        assert!(slots.iter().all(|s| s.ends_at - s.starts_at == Duration::minutes(30)));
+    }
+
+    #[test]
+    fn the_repeated_hour_of_fall_back_yields_one_slot_per_wall_clock_time() {
+        let (unit, prac, ty) = ids();
+        let night = [ScheduleBlock::new(Weekday::Sun, ty, t(2, 0), 30, 2).unwrap()];
+        // Winter time starts on Sunday 2026-10-25 at 03:00 CEST -> 02:00 CET.
+        let slots = expand(unit, prac, &night, d(2026, 10, 25), d(2026, 10, 25));
+        let starts: Vec<_> = slots.iter().map(|s| s.starts_at).collect();
+        assert_eq!(starts, [utc(2026, 10, 25, 0, 0), utc(2026, 10, 25, 0, 30)]);
+    }
+
+    #[test]
+    fn a_day_block_lasts_as_many_real_minutes_on_a_dst_day() {
+        let (unit, prac, ty) = ids();
+        let day = [ScheduleBlock::new(Weekday::Sun, ty, t(8, 0), 10, 6).unwrap()];
+        for date in [d(2026, 10, 25), d(2027, 3, 28)] {
+            let slots = expand(unit, prac, &day, date, date);
+            assert_eq!(slots.len(), 6, "{date}");
+            assert_eq!(slots[5].ends_at - slots[0].starts_at, Duration::minutes(60), "{date}");
+        }
+    }
+}

@@ -1,0 +1,529 @@
+//! The resident's use cases (the portal side of Webbtidbok): find units,
+//! types, dates and slots; book, list, cancel and rebook. Each checks the rules
+//! in [`crate::rules`] and leaves races to the store.
+
+use crate::ids::*;
+use crate::model::*;
+use crate::ports::*;
+use crate::rules::{self, Ineligibility, OnlineRefusal, RebookMismatch, ServiceNotActive};
+use crate::text::{BookingMessage, CancellationReason, ReasonForVisit};
+use crate::time::{local_date, Horizon};
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Why a resident's request was refused. No HTTP words: the API maps these.
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    #[error("not found")]
+    NotFound,
+    #[error("the date or slot lies outside the eight-week horizon")]
+    OutsideHorizon,
+    #[error("the slot is already booked")]
+    SlotTaken,
+    #[error("the type cannot be booked online")]
+    NotBookableOnline,
+    #[error(transparent)]
+    Refused(#[from] OnlineRefusal),
+    #[error("the unit's service {0} is not active for this resident")]
+    ServiceNotActive(OnlineService),
+    #[error(transparent)]
+    TermsNotAccepted(#[from] rules::TermsNotAccepted),
+    #[error(transparent)]
+    NotEligible(#[from] Ineligibility),
+    #[error(transparent)]
+    RebookMismatch(#[from] RebookMismatch),
+    #[error("the booking is no longer booked")]
+    BookingNotActive,
+    #[error("the idempotency key was used for another request")]
+    IdempotencyKeyReused,
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for PortalError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(Conflict::SlotTaken) => PortalError::SlotTaken,
+            StoreError::Conflict(Conflict::BookingNotActive) => PortalError::BookingNotActive,
+            StoreError::Conflict(Conflict::IdempotencyKeyReused) => PortalError::IdempotencyKeyReused,
+            other => PortalError::Store(other),
+        }
+    }
+}
+
+pub type PortalResult<T> = Result<T, PortalError>;
+
+/// One of a unit's services as this resident sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceOffer {
+    pub service: OnlineService,
+    /// Set up, activated and open to this resident (rule 8).
+    pub available: bool,
+    pub terms_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitOffer {
+    pub unit: Unit,
+    pub services: Vec<ServiceOffer>,
+}
+
+/// A type bookable online at a unit, with whether this resident may book it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeOffer {
+    pub appointment_type: AppointmentType,
+    pub eligibility: Result<(), Ineligibility>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AvailableDates {
+    pub horizon: Horizon,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Rule 12: preselected in the calendar.
+    pub first_free_date: Option<NaiveDate>,
+    /// Dates with at least one free slot, with how many.
+    pub dates: Vec<(NaiveDate, u32)>,
+}
+
+/// A resident's booking request.
+#[derive(Debug, Clone)]
+pub struct BookOnline {
+    pub slot_id: SlotId,
+    pub reason_for_visit: ReasonForVisit,
+    pub message: Option<BookingMessage>,
+    pub terms_accepted: bool,
+}
+
+/// A booking as the resident sees it, with what they may do online.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResidentBooking {
+    pub details: BookingDetails,
+    pub can_cancel: Result<(), OnlineRefusal>,
+    pub can_rebook: Result<(), OnlineRefusal>,
+}
+
+/// The resident-facing use cases over a store and a clock.
+#[derive(Clone)]
+pub struct ResidentPortal {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+impl ResidentPortal {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Units with at least one service set up, each with its services and terms.
+    pub async fn units(&self, resident: &Resident) -> PortalResult<Vec<UnitOffer>> {
+        let mut offers = Vec::new();
+        for unit in self.store.units().await? {
+            let settings = self.store.service_settings(unit.id).await?;
+            if settings.is_empty() {
+                continue;
+            }
+            let mut services = Vec::with_capacity(settings.len());
+            for s in &settings {
+                let available = self.access(&settings, unit.id, s.service, resident).await?.is_ok();
+                services.push(ServiceOffer {
+                    service: s.service,
+                    available,
+                    terms_text: s.terms_text.clone(),
+                });
+            }
+            offers.push(UnitOffer { unit, services });
+        }
+        Ok(offers)
+    }
+
+    pub async fn unit(&self, resident: &Resident, unit_id: UnitId) -> PortalResult<UnitOffer> {
+        let unit = self.store.unit(unit_id).await?.ok_or(PortalError::NotFound)?;
+        let settings = self.store.service_settings(unit.id).await?;
+        let mut services = Vec::with_capacity(settings.len());
+        for s in &settings {
+            let available = self.access(&settings, unit.id, s.service, resident).await?.is_ok();
+            services.push(ServiceOffer {
+                service: s.service,
+                available,
+                terms_text: s.terms_text.clone(),
+            });
+        }
+        Ok(UnitOffer { unit, services })
+    }
+
+    /// The `self_service` types the unit offers, each with this resident's
+    /// eligibility (rules 7, 8 and 13).
+    pub async fn bookable_types(&self, resident: &Resident, unit_id: UnitId) -> PortalResult<Vec<TypeOffer>> {
+        self.require_unit_service(unit_id, OnlineService::BookOnline, resident)
+            .await?;
+        let now = self.clock.now();
+        let mut offers = Vec::new();
+        for ty in self.store.unit_appointment_types(unit_id).await? {
+            if ty.retired || !rules::bookable_online(ty.policy) {
+                continue;
+            }
+            let eligibility = self.eligibility(resident, unit_id, &ty, now).await?;
+            offers.push(TypeOffer {
+                appointment_type: ty,
+                eligibility,
+            });
+        }
+        Ok(offers)
+    }
+
+    /// Dates with free slots in `from ..= to` (default: the whole horizon).
+    pub async fn available_dates(
+        &self,
+        resident: &Resident,
+        unit_id: UnitId,
+        type_id: AppointmentTypeId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> PortalResult<AvailableDates> {
+        let now = self.clock.now();
+        self.require_bookable_type(resident, unit_id, type_id, now).await?;
+        let horizon = Horizon::from_now(now);
+        let (from, to) = (from.unwrap_or(horizon.first), to.unwrap_or(horizon.last));
+        if from > to || !horizon.contains(from) || !horizon.contains(to) {
+            return Err(PortalError::OutsideHorizon);
+        }
+        let query = FreeSlotQuery {
+            unit_id,
+            appointment_type_id: type_id,
+            practitioner_id: None,
+            length_minutes: None,
+            from,
+            to,
+            starting_after: now,
+        };
+        let dates = self.store.free_slot_counts(&query).await?;
+        Ok(AvailableDates {
+            horizon,
+            from,
+            to,
+            first_free_date: rules::first_free_date(&dates),
+            dates,
+        })
+    }
+
+    /// The free slots of one date.
+    pub async fn free_slots(
+        &self,
+        resident: &Resident,
+        unit_id: UnitId,
+        type_id: AppointmentTypeId,
+        date: NaiveDate,
+    ) -> PortalResult<Vec<SlotDetails>> {
+        let now = self.clock.now();
+        self.require_bookable_type(resident, unit_id, type_id, now).await?;
+        if !Horizon::from_now(now).contains(date) {
+            return Err(PortalError::OutsideHorizon);
+        }
+        let query = FreeSlotQuery {
+            unit_id,
+            appointment_type_id: type_id,
+            practitioner_id: None,
+            length_minutes: None,
+            from: date,
+            to: date,
+            starting_after: now,
+        };
+        Ok(self.store.free_slots(&query).await?)
+    }
+
+    /// Books a free slot online (rules 6, 7, 8, 9, 13).
+    pub async fn book(
+        &self,
+        resident: &Resident,
+        request: BookOnline,
+        key: Option<&IdempotencyKey>,
+    ) -> PortalResult<Committed<ResidentBooking>> {
+        if let Some(done) = self.replay(resident, IdempotentOperation::Book, key).await? {
+            return Ok(Committed::Replayed(done));
+        }
+        let now = self.clock.now();
+        let slot = self.store.slot(request.slot_id).await?.ok_or(PortalError::NotFound)?;
+        if slot.appointment_type.policy == PortalPolicy::Hidden {
+            return Err(PortalError::NotFound);
+        }
+        if !rules::bookable_online(slot.appointment_type.policy) || slot.appointment_type.retired {
+            return Err(PortalError::NotBookableOnline);
+        }
+        if !rules::within_online_horizon(slot.slot.starts_at, now) {
+            return Err(PortalError::OutsideHorizon);
+        }
+        self.require_unit_service(slot.unit.id, OnlineService::BookOnline, resident)
+            .await?;
+        rules::terms_confirmed(request.terms_accepted)?;
+        self.eligibility(resident, slot.unit.id, &slot.appointment_type, now)
+            .await??;
+
+        let booking = NewBooking {
+            id: BookingId::generate(),
+            slot_id: slot.slot.id,
+            resident_id: resident.id,
+            booked_by: Actor::Resident(resident.id),
+            booked_at: now,
+            reason_for_visit: Some(request.reason_for_visit),
+            message: request.message.filter(|m| !m.as_str().is_empty()),
+            hidden_in_portal: false,
+            slot_must_start_after: now,
+        };
+        let committed = self.store.book(&booking, key).await?;
+        let view = self.view(resident, *committed.value()).await?;
+        Ok(committed.map(|_| view))
+    }
+
+    /// Rule 1: the resident's upcoming bookings from every unit, except hidden
+    /// ones, with what may be done online.
+    pub async fn my_bookings(&self, resident: &Resident) -> PortalResult<Vec<ResidentBooking>> {
+        let now = self.clock.now();
+        let mut access = HashMap::new();
+        let mut out = Vec::new();
+        for details in self.store.resident_bookings(resident.id, now).await? {
+            if !details.booking.status.is_active()
+                || !rules::visible_to_resident(&details.booking, details.appointment_type.policy)
+            {
+                continue;
+            }
+            let unit = details.unit.id;
+            let service = match access.get(&unit) {
+                Some(s) => *s,
+                None => {
+                    let s = self
+                        .service_access(unit, OnlineService::CancelRebookOnline, resident)
+                        .await?;
+                    access.insert(unit, s);
+                    s
+                }
+            };
+            out.push(flags(details, service, now));
+        }
+        Ok(out)
+    }
+
+    /// One of the resident's own visible bookings, in any status.
+    pub async fn my_booking(&self, resident: &Resident, id: BookingId) -> PortalResult<ResidentBooking> {
+        self.view(resident, id).await
+    }
+
+    /// Cancels online with a reason (rules 2, 4, 7, 8).
+    pub async fn cancel(
+        &self,
+        resident: &Resident,
+        id: BookingId,
+        reason: CancellationReason,
+    ) -> PortalResult<ResidentBooking> {
+        let now = self.clock.now();
+        let current = self.view_at(resident, id, now).await?;
+        current.can_cancel?;
+        let cancellation = Cancellation {
+            reason,
+            by: Actor::Resident(resident.id),
+            at: now,
+        };
+        self.store.cancel(id, &cancellation).await?;
+        self.view(resident, id).await
+    }
+
+    /// Free slots the booking may be moved to: same unit, practitioner, type
+    /// and length (rule 5), inside the horizon.
+    pub async fn rebook_targets(
+        &self,
+        resident: &Resident,
+        id: BookingId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> PortalResult<Vec<SlotDetails>> {
+        let now = self.clock.now();
+        let current = self.view_at(resident, id, now).await?;
+        current.can_rebook?;
+        let horizon = Horizon::from_now(now);
+        let (from, to) = (from.unwrap_or(horizon.first), to.unwrap_or(horizon.last));
+        if from > to || !horizon.contains(from) || !horizon.contains(to) {
+            return Err(PortalError::OutsideHorizon);
+        }
+        let slot = &current.details.slot;
+        let query = FreeSlotQuery {
+            unit_id: slot.unit_id,
+            appointment_type_id: slot.appointment_type_id,
+            practitioner_id: Some(slot.practitioner_id),
+            length_minutes: Some(slot.length_minutes()),
+            from,
+            to,
+            starting_after: now,
+        };
+        Ok(self.store.free_slots(&query).await?)
+    }
+
+    /// Moves the booking to another slot in one transaction (rules 2, 5, 7, 8).
+    pub async fn rebook(
+        &self,
+        resident: &Resident,
+        id: BookingId,
+        to_slot: SlotId,
+        key: Option<&IdempotencyKey>,
+    ) -> PortalResult<Committed<ResidentBooking>> {
+        if let Some(done) = self.replay(resident, IdempotentOperation::Rebook, key).await? {
+            return Ok(Committed::Replayed(done));
+        }
+        let now = self.clock.now();
+        let current = self.view_at(resident, id, now).await?;
+        current.can_rebook?;
+        let target = self.store.slot(to_slot).await?.ok_or(PortalError::NotFound)?;
+        rules::rebook_target_fits(&current.details.slot, &target.slot)?;
+        if !rules::within_online_horizon(target.slot.starts_at, now) {
+            return Err(PortalError::OutsideHorizon);
+        }
+        let rebooking = Rebooking {
+            from: id,
+            new_booking_id: BookingId::generate(),
+            to_slot,
+            by: Actor::Resident(resident.id),
+            at: now,
+            slot_must_start_after: now,
+        };
+        let committed = self.store.rebook(&rebooking, key).await?;
+        let view = self.view(resident, *committed.value()).await?;
+        Ok(committed.map(|_| view))
+    }
+
+    async fn replay(
+        &self,
+        resident: &Resident,
+        operation: IdempotentOperation,
+        key: Option<&IdempotencyKey>,
+    ) -> PortalResult<Option<ResidentBooking>> {
+        let Some(key) = key else { return Ok(None) };
+        match self
+            .store
+            .idempotent_result(resident.id.as_uuid(), operation, &key.key)
+            .await?
+        {
+            None => Ok(None),
+            Some((fingerprint, _)) if fingerprint != key.fingerprint => Err(PortalError::IdempotencyKeyReused),
+            Some((_, booking)) => Ok(Some(self.view(resident, booking).await?)),
+        }
+    }
+
+    async fn view(&self, resident: &Resident, id: BookingId) -> PortalResult<ResidentBooking> {
+        self.view_at(resident, id, self.clock.now()).await
+    }
+
+    /// A resident only ever sees their own visible bookings: anything else is
+    /// "not found", so ids of other residents' bookings reveal nothing.
+    async fn view_at(&self, resident: &Resident, id: BookingId, now: DateTime<Utc>) -> PortalResult<ResidentBooking> {
+        let details = self.store.booking(id).await?.ok_or(PortalError::NotFound)?;
+        if details.booking.resident_id != resident.id
+            || !rules::visible_to_resident(&details.booking, details.appointment_type.policy)
+        {
+            return Err(PortalError::NotFound);
+        }
+        let service = self
+            .service_access(details.unit.id, OnlineService::CancelRebookOnline, resident)
+            .await?;
+        Ok(flags(details, service, now))
+    }
+
+    async fn eligibility(
+        &self,
+        resident: &Resident,
+        unit_id: UnitId,
+        ty: &AppointmentType,
+        now: DateTime<Utc>,
+    ) -> PortalResult<Result<(), Ineligibility>> {
+        let contact = if ty.eligibility.established_contact_only {
+            let since = now
+                .checked_sub_months(Months::new(rules::ESTABLISHED_CONTACT_MONTHS))
+                .unwrap_or(now);
+            self.store
+                .has_established_contact(resident.id, unit_id, &ty.profession, since)
+                .await?
+        } else {
+            false
+        };
+        Ok(rules::check_eligibility(
+            &ty.eligibility,
+            &resident.pnr,
+            contact,
+            local_date(now),
+        ))
+    }
+
+    async fn require_bookable_type(
+        &self,
+        resident: &Resident,
+        unit_id: UnitId,
+        type_id: AppointmentTypeId,
+        now: DateTime<Utc>,
+    ) -> PortalResult<AppointmentType> {
+        self.require_unit_service(unit_id, OnlineService::BookOnline, resident)
+            .await?;
+        let ty = self
+            .store
+            .appointment_type(type_id)
+            .await?
+            .ok_or(PortalError::NotFound)?;
+        if ty.policy == PortalPolicy::Hidden {
+            return Err(PortalError::NotFound);
+        }
+        if !rules::bookable_online(ty.policy) || ty.retired {
+            return Err(PortalError::NotBookableOnline);
+        }
+        self.eligibility(resident, unit_id, &ty, now).await??;
+        Ok(ty)
+    }
+
+    async fn require_unit_service(
+        &self,
+        unit_id: UnitId,
+        service: OnlineService,
+        resident: &Resident,
+    ) -> PortalResult<()> {
+        self.store.unit(unit_id).await?.ok_or(PortalError::NotFound)?;
+        self.service_access(unit_id, service, resident)
+            .await?
+            .map_err(|_| PortalError::ServiceNotActive(service))
+    }
+
+    async fn service_access(
+        &self,
+        unit_id: UnitId,
+        service: OnlineService,
+        resident: &Resident,
+    ) -> PortalResult<Result<(), ServiceNotActive>> {
+        let settings = self.store.service_settings(unit_id).await?;
+        self.access(&settings, unit_id, service, resident).await
+    }
+
+    async fn access(
+        &self,
+        settings: &[ServiceSetting],
+        unit_id: UnitId,
+        service: OnlineService,
+        resident: &Resident,
+    ) -> PortalResult<Result<(), ServiceNotActive>> {
+        let setting = settings.iter().find(|s| s.service == service);
+        let restricted = setting.is_some_and(|s| s.active && s.audience == Audience::RestrictedSelection);
+        let in_selection = restricted && self.store.in_selection(unit_id, service, &resident.pnr).await?;
+        Ok(rules::service_available(setting, || in_selection))
+    }
+}
+
+fn flags(details: BookingDetails, service: Result<(), ServiceNotActive>, now: DateTime<Utc>) -> ResidentBooking {
+    let policy = details.appointment_type.policy;
+    let starts_at = details.slot.starts_at;
+    let can_cancel = rules::online_cancel_allowed(&details.booking, starts_at, policy, service, now);
+    let can_rebook = rules::online_rebook_allowed(&details.booking, starts_at, policy, service, now);
+    ResidentBooking {
+        details,
+        can_cancel,
+        can_rebook,
+    }
+}
