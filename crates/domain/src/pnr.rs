@@ -87,6 +87,14 @@ impl PersonalIdentityNumber {
         })
     }
 
+    /// Reads a number this system stored in canonical form.
+    pub fn from_stored(canonical: &str) -> Result<Self, PnrError> {
+        if canonical.len() != 12 {
+            return Err(PnrError::Format);
+        }
+        Self::parse(canonical, NaiveDate::MAX)
+    }
+
     /// The 12 digits, `YYYYMMDDNNNN`.
     pub fn canonical(&self) -> &str {
         &self.canonical
@@ -137,7 +145,7 @@ fn digit(b: u8) -> u32 {
 }
 
 /// The Luhn check digit over nine digits, doubling the first and every other.
-pub(crate) fn luhn_check_digit(nine: &str) -> u32 {
+pub fn luhn_check_digit(nine: &str) -> u32 {
     let sum: u32 = nine
         .bytes()
         .enumerate()

@@ -1,0 +1,226 @@
+//! Reading rows into domain values, the same way for both backends.
+//!
+//! Every query selects its columns under fixed aliases (`u_name`, `t_policy`,
+//! `s_starts_at` ...) given by the `*_cols!` macros, so one conversion per
+//! entity serves every query that joins it. [`Columns`] is the small set of
+//! typed getters both row types provide.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+use tidbok_domain::ports::StoreResult;
+use tidbok_domain::*;
+use uuid::Uuid;
+
+pub(crate) trait Columns {
+    fn uuid(&self, c: &str) -> sqlx::Result<Uuid>;
+    fn opt_uuid(&self, c: &str) -> sqlx::Result<Option<Uuid>>;
+    fn text(&self, c: &str) -> sqlx::Result<String>;
+    fn opt_text(&self, c: &str) -> sqlx::Result<Option<String>>;
+    fn int(&self, c: &str) -> sqlx::Result<i32>;
+    fn opt_int(&self, c: &str) -> sqlx::Result<Option<i32>>;
+    fn count(&self, c: &str) -> sqlx::Result<i64>;
+    fn flag(&self, c: &str) -> sqlx::Result<bool>;
+    fn instant(&self, c: &str) -> sqlx::Result<DateTime<Utc>>;
+    fn opt_instant(&self, c: &str) -> sqlx::Result<Option<DateTime<Utc>>>;
+    fn date(&self, c: &str) -> sqlx::Result<NaiveDate>;
+}
+
+macro_rules! impl_columns {
+    ($row:ty) => {
+        impl Columns for $row {
+            fn uuid(&self, c: &str) -> sqlx::Result<Uuid> {
+                self.try_get(c)
+            }
+            fn opt_uuid(&self, c: &str) -> sqlx::Result<Option<Uuid>> {
+                self.try_get(c)
+            }
+            fn text(&self, c: &str) -> sqlx::Result<String> {
+                self.try_get(c)
+            }
+            fn opt_text(&self, c: &str) -> sqlx::Result<Option<String>> {
+                self.try_get(c)
+            }
+            fn int(&self, c: &str) -> sqlx::Result<i32> {
+                self.try_get(c)
+            }
+            fn opt_int(&self, c: &str) -> sqlx::Result<Option<i32>> {
+                self.try_get(c)
+            }
+            fn count(&self, c: &str) -> sqlx::Result<i64> {
+                self.try_get(c)
+            }
+            fn flag(&self, c: &str) -> sqlx::Result<bool> {
+                self.try_get(c)
+            }
+            fn instant(&self, c: &str) -> sqlx::Result<DateTime<Utc>> {
+                self.try_get(c)
+            }
+            fn opt_instant(&self, c: &str) -> sqlx::Result<Option<DateTime<Utc>>> {
+                self.try_get(c)
+            }
+            fn date(&self, c: &str) -> sqlx::Result<NaiveDate> {
+                self.try_get(c)
+            }
+        }
+    };
+}
+
+impl_columns!(sqlx::sqlite::SqliteRow);
+impl_columns!(sqlx::postgres::PgRow);
+
+fn corrupt(what: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::Decode(format!("corrupt row: {what}").into())
+}
+
+fn word<T: std::str::FromStr<Err = UnknownWord>>(r: &impl Columns, c: &str) -> sqlx::Result<T> {
+    r.text(c)?.parse().map_err(corrupt)
+}
+
+pub(crate) fn region(r: &impl Columns) -> sqlx::Result<Region> {
+    Ok(Region {
+        id: r.uuid("r_id")?.into(),
+        name: r.text("r_name")?,
+        notify_on_staff_cancel: r.flag("r_notify_on_staff_cancel")?,
+    })
+}
+
+pub(crate) fn unit(r: &impl Columns) -> sqlx::Result<Unit> {
+    Ok(Unit {
+        id: r.uuid("u_id")?.into(),
+        region_id: r.uuid("u_region_id")?.into(),
+        name: r.text("u_name")?,
+        phone: r.opt_text("u_phone")?,
+        address: r.opt_text("u_address")?,
+    })
+}
+
+pub(crate) fn practitioner(r: &impl Columns) -> sqlx::Result<Practitioner> {
+    Ok(Practitioner {
+        id: r.uuid("p_id")?.into(),
+        unit_id: r.uuid("p_unit_id")?.into(),
+        name: r.text("p_name")?,
+        profession: r.text("p_profession")?,
+    })
+}
+
+pub(crate) fn appointment_type(r: &impl Columns) -> sqlx::Result<AppointmentType> {
+    let min_age = r
+        .opt_int("t_min_age_years")?
+        .map(|a| u8::try_from(a).map_err(corrupt))
+        .transpose()?;
+    Ok(AppointmentType {
+        id: r.uuid("t_id")?.into(),
+        region_id: r.uuid("t_region_id")?.into(),
+        name: r.text("t_name")?,
+        profession: r.text("t_profession")?,
+        mode: word(r, "t_mode")?,
+        default_length_minutes: u16::try_from(r.int("t_default_length_minutes")?).map_err(corrupt)?,
+        policy: word(r, "t_portal_policy")?,
+        eligibility: Eligibility {
+            min_age_years: min_age,
+            established_contact_only: r.flag("t_established_contact_only")?,
+        },
+        instructions: r.opt_text("t_instructions")?,
+        retired: r.flag("t_retired")?,
+    })
+}
+
+pub(crate) fn slot(r: &impl Columns) -> sqlx::Result<Slot> {
+    Ok(Slot {
+        id: r.uuid("s_id")?.into(),
+        unit_id: r.uuid("s_unit_id")?.into(),
+        practitioner_id: r.uuid("s_practitioner_id")?.into(),
+        appointment_type_id: r.uuid("s_appointment_type_id")?.into(),
+        starts_at: r.instant("s_starts_at")?,
+        ends_at: r.instant("s_ends_at")?,
+        booking_id: r.opt_uuid("s_booking_id")?.map(Into::into),
+    })
+}
+
+pub(crate) fn slot_details(r: &impl Columns) -> sqlx::Result<SlotDetails> {
+    Ok(SlotDetails {
+        slot: slot(r)?,
+        appointment_type: appointment_type(r)?,
+        practitioner: practitioner(r)?,
+        unit: unit(r)?,
+    })
+}
+
+fn actor(r: &impl Columns, kind: &str, id: &str) -> sqlx::Result<Actor> {
+    let kind: ActorKind = word(r, kind)?;
+    Ok(kind.with_id(r.uuid(id)?))
+}
+
+fn parse_text<T>(value: Option<String>, parse: impl Fn(&str) -> Result<T, TextError>) -> sqlx::Result<Option<T>> {
+    value.map(|v| parse(&v).map_err(corrupt)).transpose()
+}
+
+pub(crate) fn booking(r: &impl Columns) -> sqlx::Result<Booking> {
+    let status: BookingStatus = word(r, "b_status")?;
+    let cancellation = if status == BookingStatus::Cancelled {
+        let reason = parse_text(r.opt_text("b_cancellation_reason")?, CancellationReason::parse)?
+            .ok_or_else(|| corrupt("cancelled without reason"))?;
+        let at = r
+            .opt_instant("b_cancelled_at")?
+            .ok_or_else(|| corrupt("cancelled without time"))?;
+        Some(Cancellation {
+            reason,
+            by: actor(r, "b_cancelled_by_kind", "b_cancelled_by_id")?,
+            at,
+        })
+    } else {
+        None
+    };
+    Ok(Booking {
+        id: r.uuid("b_id")?.into(),
+        slot_id: r.uuid("b_slot_id")?.into(),
+        resident_id: r.uuid("b_resident_id")?.into(),
+        status,
+        booked_by: actor(r, "b_booked_by_kind", "b_booked_by_id")?,
+        booked_at: r.instant("b_booked_at")?,
+        reason_for_visit: parse_text(r.opt_text("b_reason_for_visit")?, ReasonForVisit::parse)?,
+        message: parse_text(r.opt_text("b_message")?, BookingMessage::parse)?,
+        hidden_in_portal: r.flag("b_hidden_in_portal")?,
+        cancellation,
+        rebooked_from: r.opt_uuid("b_rebooked_from")?.map(Into::into),
+    })
+}
+
+pub(crate) fn booking_details(r: &impl Columns) -> sqlx::Result<BookingDetails> {
+    Ok(BookingDetails {
+        booking: booking(r)?,
+        slot: slot(r)?,
+        appointment_type: appointment_type(r)?,
+        practitioner: practitioner(r)?,
+        unit: unit(r)?,
+    })
+}
+
+pub(crate) fn resident(r: &impl Columns) -> sqlx::Result<Resident> {
+    Ok(Resident {
+        id: r.uuid("res_id")?.into(),
+        pnr: PersonalIdentityNumber::from_stored(&r.text("res_pnr")?).map_err(corrupt)?,
+        name: parse_text(r.opt_text("res_name")?, PersonName::parse)?,
+        phone: r.opt_text("res_phone")?,
+        email: r.opt_text("res_email")?,
+        notifications: NotificationChoices {
+            sms: r.flag("res_notify_sms")?,
+            email: r.flag("res_notify_email")?,
+        },
+    })
+}
+
+pub(crate) fn service_setting(r: &impl Columns) -> sqlx::Result<ServiceSetting> {
+    Ok(ServiceSetting {
+        unit_id: r.uuid("us_unit_id")?.into(),
+        service: word(r, "us_service")?,
+        active: r.flag("us_active")?,
+        audience: word(r, "us_audience")?,
+        terms_text: r.text("us_terms_text")?,
+    })
+}
+
+/// Reads every row with `f`, turning a decode failure into a store error.
+pub(crate) fn all<R, T>(rows: Vec<R>, f: impl Fn(&R) -> sqlx::Result<T>) -> StoreResult<Vec<T>> {
+    rows.iter().map(|r| f(r).map_err(crate::error::db_error)).collect()
+}

@@ -1,0 +1,56 @@
+//! PostgreSQL, the production backend: a bounded pool with acquire, statement
+//! and lock timeouts, so a slow database turns into quick 503s instead of a
+//! queue of stuck requests.
+
+use crate::columns::{self, Columns};
+use crate::error::{db_error, is_unique_violation, Failure};
+use crate::retry::retrying;
+use crate::sql::{self, impl_ports};
+use crate::{ConnectError, StoreConfig};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::time::Duration;
+use tidbok_domain::ports::*;
+use tidbok_domain::schedule::PlannedSlot;
+use tidbok_domain::*;
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(config: &StoreConfig) -> Result<Self, ConnectError> {
+        let timeout = format!("{}ms", config.statement_timeout.as_millis());
+        let options = PgConnectOptions::from_str(&config.url)
+            .map_err(ConnectError::Connect)?
+            .application_name("tidbok")
+            .options([
+                ("statement_timeout", timeout.as_str()),
+                ("lock_timeout", timeout.as_str()),
+            ]);
+        let pool = PgPoolOptions::new()
+            .max_connections(config.max_connections)
+            .acquire_timeout(config.acquire_timeout)
+            .idle_timeout(Duration::from_secs(300))
+            .connect_with(options)
+            .await
+            .map_err(ConnectError::Connect)?;
+        Ok(Self { pool })
+    }
+
+    pub async fn migrate(&self) -> Result<(), ConnectError> {
+        sqlx::migrate!("../../migrations/postgres")
+            .run(&self.pool)
+            .await
+            .map_err(ConnectError::Migrate)
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+impl_ports!(PgStore, sqlx::Postgres);

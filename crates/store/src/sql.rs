@@ -1,0 +1,785 @@
+//! The SQL of every port, written once and implemented for both backends by
+//! [`impl_ports!`]. Placeholders are `$n`, which SQLite and PostgreSQL both
+//! accept; nothing here is specific to one database.
+
+macro_rules! unit_cols {
+    () => {
+        "u.id AS u_id, u.region_id AS u_region_id, u.name AS u_name, u.phone AS u_phone, u.address AS u_address"
+    };
+}
+macro_rules! type_cols {
+    () => {
+        "t.id AS t_id, t.region_id AS t_region_id, t.name AS t_name, t.profession AS t_profession, t.mode AS t_mode, \
+         t.default_length_minutes AS t_default_length_minutes, t.portal_policy AS t_portal_policy, \
+         t.min_age_years AS t_min_age_years, t.established_contact_only AS t_established_contact_only, \
+         t.instructions AS t_instructions, t.retired AS t_retired"
+    };
+}
+macro_rules! practitioner_cols {
+    () => {
+        "p.id AS p_id, p.unit_id AS p_unit_id, p.name AS p_name, p.profession AS p_profession"
+    };
+}
+macro_rules! slot_cols {
+    () => {
+        "s.id AS s_id, s.unit_id AS s_unit_id, s.practitioner_id AS s_practitioner_id, \
+         s.appointment_type_id AS s_appointment_type_id, s.starts_at AS s_starts_at, s.ends_at AS s_ends_at, \
+         s.booking_id AS s_booking_id"
+    };
+}
+macro_rules! booking_cols {
+    () => {
+        "b.id AS b_id, b.slot_id AS b_slot_id, b.resident_id AS b_resident_id, b.status AS b_status, \
+         b.booked_by_kind AS b_booked_by_kind, b.booked_by_id AS b_booked_by_id, b.booked_at AS b_booked_at, \
+         b.reason_for_visit AS b_reason_for_visit, b.message AS b_message, b.hidden_in_portal AS b_hidden_in_portal, \
+         b.cancellation_reason AS b_cancellation_reason, b.cancelled_by_kind AS b_cancelled_by_kind, \
+         b.cancelled_by_id AS b_cancelled_by_id, b.cancelled_at AS b_cancelled_at, b.rebooked_from AS b_rebooked_from"
+    };
+}
+macro_rules! resident_cols {
+    () => {
+        "res.id AS res_id, res.pnr AS res_pnr, res.name AS res_name, res.phone AS res_phone, res.email AS res_email, \
+         res.notify_sms AS res_notify_sms, res.notify_email AS res_notify_email"
+    };
+}
+macro_rules! slot_details_from {
+    () => {
+        " FROM slots s \
+          JOIN appointment_types t ON t.id = s.appointment_type_id \
+          JOIN practitioners p ON p.id = s.practitioner_id \
+          JOIN units u ON u.id = s.unit_id"
+    };
+}
+macro_rules! slot_details_select {
+    () => {
+        concat!(
+            "SELECT ",
+            slot_cols!(),
+            ", ",
+            type_cols!(),
+            ", ",
+            practitioner_cols!(),
+            ", ",
+            unit_cols!()
+        )
+    };
+}
+macro_rules! booking_details_select {
+    () => {
+        concat!(
+            "SELECT ",
+            booking_cols!(),
+            ", ",
+            slot_cols!(),
+            ", ",
+            type_cols!(),
+            ", ",
+            practitioner_cols!(),
+            ", ",
+            unit_cols!(),
+            " FROM bookings b JOIN slots s ON s.id = b.slot_id \
+              JOIN appointment_types t ON t.id = s.appointment_type_id \
+              JOIN practitioners p ON p.id = s.practitioner_id \
+              JOIN units u ON u.id = s.unit_id"
+        )
+    };
+}
+
+/// Free slots per Stockholm date, for one type at one unit (the calendar).
+pub const FREE_SLOT_COUNTS_BY_TYPE: &str = "SELECT s.local_date AS day, COUNT(*) AS n FROM slots s \
+     WHERE s.unit_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL \
+       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 \
+     GROUP BY s.local_date ORDER BY s.local_date";
+
+/// Free slots per date of one practitioner, type and length (rebook targets).
+pub const FREE_SLOT_COUNTS_BY_PRACTITIONER: &str = "SELECT s.local_date AS day, COUNT(*) AS n FROM slots s \
+     WHERE s.practitioner_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL \
+       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND s.length_minutes = $6 \
+     GROUP BY s.local_date ORDER BY s.local_date";
+
+pub const FREE_SLOTS_BY_TYPE: &str = concat!(
+    slot_details_select!(),
+    slot_details_from!(),
+    " WHERE s.unit_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL \
+       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 \
+     ORDER BY s.starts_at, s.id LIMIT 2000"
+);
+
+pub const FREE_SLOTS_BY_PRACTITIONER: &str = concat!(
+    slot_details_select!(),
+    slot_details_from!(),
+    " WHERE s.practitioner_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL \
+       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND s.length_minutes = $6 \
+     ORDER BY s.starts_at, s.id LIMIT 2000"
+);
+
+/// The resident's bookings ("my bookings"), by start.
+pub const RESIDENT_BOOKINGS: &str = concat!(
+    booking_details_select!(),
+    " WHERE b.resident_id = $1 AND s.ends_at > $2 ORDER BY b.starts_at, b.id"
+);
+
+pub const BOOKING_BY_ID: &str = concat!(booking_details_select!(), " WHERE b.id = $1");
+pub const SLOT_BY_ID: &str = concat!(slot_details_select!(), slot_details_from!(), " WHERE s.id = $1");
+
+pub const UNITS: &str = concat!("SELECT ", unit_cols!(), " FROM units u ORDER BY u.name, u.id");
+pub const UNIT_BY_ID: &str = concat!("SELECT ", unit_cols!(), " FROM units u WHERE u.id = $1");
+pub const REGION_BY_ID: &str =
+    "SELECT r.id AS r_id, r.name AS r_name, r.notify_on_staff_cancel AS r_notify_on_staff_cancel \
+     FROM regions r WHERE r.id = $1";
+pub const TYPE_BY_ID: &str = concat!("SELECT ", type_cols!(), " FROM appointment_types t WHERE t.id = $1");
+pub const UNIT_TYPES: &str = concat!(
+    "SELECT ",
+    type_cols!(),
+    " FROM unit_appointment_types ut JOIN appointment_types t ON t.id = ut.appointment_type_id \
+     WHERE ut.unit_id = $1 ORDER BY t.name, t.id"
+);
+pub const PRACTITIONER_BY_ID: &str = concat!("SELECT ", practitioner_cols!(), " FROM practitioners p WHERE p.id = $1");
+pub const SERVICE_SETTINGS: &str =
+    "SELECT us.unit_id AS us_unit_id, us.service AS us_service, us.active AS us_active, \
+     us.audience AS us_audience, us.terms_text AS us_terms_text FROM unit_services us \
+     WHERE us.unit_id = $1 ORDER BY us.service";
+pub const IN_SELECTION: &str =
+    "SELECT COUNT(*) AS n FROM service_selection WHERE unit_id = $1 AND service = $2 AND pnr = $3";
+
+pub const RESIDENT_BY_ID: &str = concat!("SELECT ", resident_cols!(), " FROM residents res WHERE res.id = $1");
+pub const RESIDENT_BY_PNR: &str = concat!("SELECT ", resident_cols!(), " FROM residents res WHERE res.pnr = $1");
+pub const ESTABLISHED_CONTACT: &str = "SELECT COUNT(*) AS n FROM bookings b \
+     JOIN slots s ON s.id = b.slot_id JOIN appointment_types t ON t.id = s.appointment_type_id \
+     WHERE b.resident_id = $1 AND b.unit_id = $2 AND t.profession = $3 \
+       AND b.status IN ('booked', 'arrived') AND b.starts_at > $4";
+
+pub const CLAIM_SLOT: &str = "UPDATE slots SET booking_id = $1 \
+     WHERE id = $2 AND booking_id IS NULL AND starts_at > $3 RETURNING unit_id, starts_at";
+pub const RELEASE_SLOT: &str = "UPDATE slots SET booking_id = NULL WHERE id = $1 AND booking_id = $2";
+pub const INSERT_BOOKING: &str = "INSERT INTO bookings \
+     (id, slot_id, resident_id, unit_id, starts_at, status, booked_by_kind, booked_by_id, booked_at, \
+      reason_for_visit, message, hidden_in_portal, rebooked_from) \
+     VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8, $9, $10, $11, $12)";
+pub const CANCEL_BOOKING: &str = "UPDATE bookings SET status = 'cancelled', cancellation_reason = $2, \
+     cancelled_by_kind = $3, cancelled_by_id = $4, cancelled_at = $5 \
+     WHERE id = $1 AND status = 'booked' RETURNING slot_id";
+pub const MARK_REBOOKED: &str = "UPDATE bookings SET status = 'rebooked', \
+     cancelled_by_kind = $2, cancelled_by_id = $3, cancelled_at = $4 \
+     WHERE id = $1 AND status = 'booked' \
+     RETURNING slot_id, resident_id, reason_for_visit, message, hidden_in_portal";
+
+pub const CLAIM_IDEMPOTENCY_KEY: &str = "INSERT INTO idempotency_keys \
+     (principal_id, operation, key, fingerprint, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+pub const IDEMPOTENCY_RESULT: &str = "SELECT fingerprint, booking_id FROM idempotency_keys \
+     WHERE principal_id = $1 AND operation = $2 AND key = $3";
+pub const SET_IDEMPOTENCY_RESULT: &str =
+    "UPDATE idempotency_keys SET booking_id = $4 WHERE principal_id = $1 AND operation = $2 AND key = $3";
+
+pub const INSERT_REGION: &str = "INSERT INTO regions (id, name, notify_on_staff_cancel) VALUES ($1, $2, $3)";
+pub const INSERT_UNIT: &str = "INSERT INTO units (id, region_id, name, phone, address) VALUES ($1, $2, $3, $4, $5)";
+pub const INSERT_PRACTITIONER: &str =
+    "INSERT INTO practitioners (id, unit_id, name, profession) VALUES ($1, $2, $3, $4)";
+pub const INSERT_TYPE: &str = "INSERT INTO appointment_types \
+     (id, region_id, name, profession, mode, default_length_minutes, portal_policy, min_age_years, \
+      established_contact_only, instructions, retired) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+pub const PUT_SERVICE: &str = "INSERT INTO unit_services (unit_id, service, active, audience, terms_text) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit_id, service) DO UPDATE \
+     SET active = excluded.active, audience = excluded.audience, terms_text = excluded.terms_text";
+pub const ADD_TO_SELECTION: &str =
+    "INSERT INTO service_selection (unit_id, service, pnr) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+pub const INSERT_RESIDENT: &str = "INSERT INTO residents (id, pnr, name, created_at) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (pnr) DO NOTHING";
+
+/// Rows per multi-row INSERT of slots: 8 binds each stays far below both
+/// backends' limit on bind parameters.
+pub const SLOT_BATCH: usize = 500;
+
+/// Implements every port for a store type with a `pool` field of database
+/// `$db`. The body is backend-neutral: the store type and its database are
+/// the only things that change.
+macro_rules! impl_ports {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl tidbok_domain::ports::CatalogueRepository for $store {
+            async fn units(&self) -> StoreResult<Vec<Unit>> {
+                let rows = sqlx::query(sql::UNITS)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                columns::all(rows, columns::unit)
+            }
+
+            async fn unit(&self, id: UnitId) -> StoreResult<Option<Unit>> {
+                let row = sqlx::query(sql::UNIT_BY_ID)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(|r| columns::unit(&r)).transpose().map_err(db_error)
+            }
+
+            async fn region(&self, id: RegionId) -> StoreResult<Option<Region>> {
+                let row = sqlx::query(sql::REGION_BY_ID)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(|r| columns::region(&r)).transpose().map_err(db_error)
+            }
+
+            async fn appointment_type(&self, id: AppointmentTypeId) -> StoreResult<Option<AppointmentType>> {
+                let row = sqlx::query(sql::TYPE_BY_ID)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(|r| columns::appointment_type(&r))
+                    .transpose()
+                    .map_err(db_error)
+            }
+
+            async fn unit_appointment_types(&self, unit: UnitId) -> StoreResult<Vec<AppointmentType>> {
+                let rows = sqlx::query(sql::UNIT_TYPES)
+                    .bind(unit.as_uuid())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                columns::all(rows, columns::appointment_type)
+            }
+
+            async fn practitioner(&self, id: PractitionerId) -> StoreResult<Option<Practitioner>> {
+                let row = sqlx::query(sql::PRACTITIONER_BY_ID)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(|r| columns::practitioner(&r))
+                    .transpose()
+                    .map_err(db_error)
+            }
+
+            async fn service_settings(&self, unit: UnitId) -> StoreResult<Vec<ServiceSetting>> {
+                let rows = sqlx::query(sql::SERVICE_SETTINGS)
+                    .bind(unit.as_uuid())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                columns::all(rows, columns::service_setting)
+            }
+
+            async fn in_selection(
+                &self,
+                unit: UnitId,
+                service: OnlineService,
+                pnr: &PersonalIdentityNumber,
+            ) -> StoreResult<bool> {
+                let row = sqlx::query(sql::IN_SELECTION)
+                    .bind(unit.as_uuid())
+                    .bind(service.as_str())
+                    .bind(pnr.canonical())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(row.count("n").map_err(db_error)? > 0)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl tidbok_domain::ports::CatalogueAdmin for $store {
+            async fn insert_region(&self, region: &Region) -> StoreResult<()> {
+                sqlx::query(sql::INSERT_REGION)
+                    .bind(region.id.as_uuid())
+                    .bind(&region.name)
+                    .bind(region.notify_on_staff_cancel)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(())
+            }
+
+            async fn insert_unit(&self, unit: &Unit) -> StoreResult<()> {
+                sqlx::query(sql::INSERT_UNIT)
+                    .bind(unit.id.as_uuid())
+                    .bind(unit.region_id.as_uuid())
+                    .bind(&unit.name)
+                    .bind(&unit.phone)
+                    .bind(&unit.address)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(())
+            }
+
+            async fn insert_practitioner(&self, p: &Practitioner) -> StoreResult<()> {
+                sqlx::query(sql::INSERT_PRACTITIONER)
+                    .bind(p.id.as_uuid())
+                    .bind(p.unit_id.as_uuid())
+                    .bind(&p.name)
+                    .bind(&p.profession)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(())
+            }
+
+            async fn insert_appointment_type(&self, t: &AppointmentType) -> StoreResult<()> {
+                sqlx::query(sql::INSERT_TYPE)
+                    .bind(t.id.as_uuid())
+                    .bind(t.region_id.as_uuid())
+                    .bind(&t.name)
+                    .bind(&t.profession)
+                    .bind(t.mode.as_str())
+                    .bind(i32::from(t.default_length_minutes))
+                    .bind(t.policy.as_str())
+                    .bind(t.eligibility.min_age_years.map(i32::from))
+                    .bind(t.eligibility.established_contact_only)
+                    .bind(&t.instructions)
+                    .bind(t.retired)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(())
+            }
+
+            async fn put_service_setting(&self, s: &ServiceSetting) -> StoreResult<()> {
+                sqlx::query(sql::PUT_SERVICE)
+                    .bind(s.unit_id.as_uuid())
+                    .bind(s.service.as_str())
+                    .bind(s.active)
+                    .bind(s.audience.as_str())
+                    .bind(&s.terms_text)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(())
+            }
+
+            async fn add_to_selection(
+                &self,
+                unit: UnitId,
+                service: OnlineService,
+                pnr: &PersonalIdentityNumber,
+            ) -> StoreResult<()> {
+                sqlx::query(sql::ADD_TO_SELECTION)
+                    .bind(unit.as_uuid())
+                    .bind(service.as_str())
+                    .bind(pnr.canonical())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl tidbok_domain::ports::SlotRepository for $store {
+            async fn slot(&self, id: SlotId) -> StoreResult<Option<SlotDetails>> {
+                let row = sqlx::query(sql::SLOT_BY_ID)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(|r| columns::slot_details(&r))
+                    .transpose()
+                    .map_err(db_error)
+            }
+
+            async fn free_slot_counts(&self, q: &FreeSlotQuery) -> StoreResult<Vec<(NaiveDate, u32)>> {
+                let query = match q.practitioner_id {
+                    None => sqlx::query(sql::FREE_SLOT_COUNTS_BY_TYPE).bind(q.unit_id.as_uuid()),
+                    Some(p) => sqlx::query(sql::FREE_SLOT_COUNTS_BY_PRACTITIONER).bind(p.as_uuid()),
+                };
+                let query = query
+                    .bind(q.appointment_type_id.as_uuid())
+                    .bind(q.from)
+                    .bind(q.to)
+                    .bind(q.starting_after);
+                let query = match q.practitioner_id {
+                    None => query,
+                    Some(_) => query.bind(q.length_minutes.map(|l| l as i32)),
+                };
+                let rows = query.fetch_all(&self.pool).await.map_err(db_error)?;
+                columns::all(rows, |r| {
+                    Ok((r.date("day")?, u32::try_from(r.count("n")?).unwrap_or(u32::MAX)))
+                })
+            }
+
+            async fn free_slots(&self, q: &FreeSlotQuery) -> StoreResult<Vec<SlotDetails>> {
+                let query = match q.practitioner_id {
+                    None => sqlx::query(sql::FREE_SLOTS_BY_TYPE).bind(q.unit_id.as_uuid()),
+                    Some(p) => sqlx::query(sql::FREE_SLOTS_BY_PRACTITIONER).bind(p.as_uuid()),
+                };
+                let query = query
+                    .bind(q.appointment_type_id.as_uuid())
+                    .bind(q.from)
+                    .bind(q.to)
+                    .bind(q.starting_after);
+                let query = match q.practitioner_id {
+                    None => query,
+                    Some(_) => query.bind(q.length_minutes.map(|l| l as i32)),
+                };
+                let rows = query.fetch_all(&self.pool).await.map_err(db_error)?;
+                columns::all(rows, columns::slot_details)
+            }
+
+            async fn insert_slots(&self, slots: &[PlannedSlot]) -> StoreResult<u64> {
+                let mut created = 0;
+                for chunk in slots.chunks(sql::SLOT_BATCH) {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let mut insert = sqlx::QueryBuilder::new(
+                        "INSERT INTO slots (id, unit_id, practitioner_id, appointment_type_id, starts_at, ends_at, \
+                         local_date, length_minutes) ",
+                    );
+                    insert.push_values(chunk, |mut row, s| {
+                        row.push_bind(uuid::Uuid::new_v4())
+                            .push_bind(s.unit_id.as_uuid())
+                            .push_bind(s.practitioner_id.as_uuid())
+                            .push_bind(s.appointment_type_id.as_uuid())
+                            .push_bind(s.starts_at)
+                            .push_bind(s.ends_at)
+                            .push_bind(s.local_date)
+                            .push_bind((s.ends_at - s.starts_at).num_minutes() as i32);
+                    });
+                    insert.push(" ON CONFLICT (practitioner_id, starts_at) DO NOTHING");
+                    created += insert
+                        .build()
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?
+                        .rows_affected();
+
+                    let mut pairs: Vec<_> = chunk.iter().map(|s| (s.unit_id, s.appointment_type_id)).collect();
+                    pairs.sort();
+                    pairs.dedup();
+                    let mut offered =
+                        sqlx::QueryBuilder::new("INSERT INTO unit_appointment_types (unit_id, appointment_type_id) ");
+                    offered.push_values(&pairs, |mut row, (u, t)| {
+                        row.push_bind(u.as_uuid()).push_bind(t.as_uuid());
+                    });
+                    offered.push(" ON CONFLICT DO NOTHING");
+                    offered.build().execute(&mut *tx).await.map_err(db_error)?;
+                    tx.commit().await.map_err(db_error)?;
+                }
+                Ok(created)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl tidbok_domain::ports::ResidentRepository for $store {
+            async fn resident(&self, id: ResidentId) -> StoreResult<Option<Resident>> {
+                let row = sqlx::query(sql::RESIDENT_BY_ID)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(|r| columns::resident(&r)).transpose().map_err(db_error)
+            }
+
+            async fn ensure_resident(
+                &self,
+                pnr: &PersonalIdentityNumber,
+                name: Option<&PersonName>,
+            ) -> StoreResult<Resident> {
+                if let Some(row) = sqlx::query(sql::RESIDENT_BY_PNR)
+                    .bind(pnr.canonical())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?
+                {
+                    return columns::resident(&row).map_err(db_error);
+                }
+                // Two first logins at once both insert; the unique constraint
+                // keeps one and the other reads it back.
+                sqlx::query(sql::INSERT_RESIDENT)
+                    .bind(uuid::Uuid::new_v4())
+                    .bind(pnr.canonical())
+                    .bind(name.map(|n| n.as_str()))
+                    .bind(tidbok_domain::time::truncate_micros(chrono::Utc::now()))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                let row = sqlx::query(sql::RESIDENT_BY_PNR)
+                    .bind(pnr.canonical())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                columns::resident(&row).map_err(db_error)
+            }
+
+            async fn has_established_contact(
+                &self,
+                resident: ResidentId,
+                unit: UnitId,
+                profession: &str,
+                since: DateTime<Utc>,
+            ) -> StoreResult<bool> {
+                let row = sqlx::query(sql::ESTABLISHED_CONTACT)
+                    .bind(resident.as_uuid())
+                    .bind(unit.as_uuid())
+                    .bind(profession)
+                    .bind(since)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(row.count("n").map_err(db_error)? > 0)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl tidbok_domain::ports::BookingRepository for $store {
+            async fn book(&self, b: &NewBooking, key: Option<&IdempotencyKey>) -> StoreResult<Committed<BookingId>> {
+                Ok(retrying("book", || self.try_book(b, key)).await?)
+            }
+
+            async fn rebook(&self, r: &Rebooking, key: Option<&IdempotencyKey>) -> StoreResult<Committed<BookingId>> {
+                Ok(retrying("rebook", || self.try_rebook(r, key)).await?)
+            }
+
+            async fn cancel(&self, id: BookingId, c: &Cancellation) -> StoreResult<()> {
+                Ok(retrying("cancel", || self.try_cancel(id, c)).await?)
+            }
+
+            async fn booking(&self, id: BookingId) -> StoreResult<Option<BookingDetails>> {
+                let row = sqlx::query(sql::BOOKING_BY_ID)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(|r| columns::booking_details(&r))
+                    .transpose()
+                    .map_err(db_error)
+            }
+
+            async fn resident_bookings(
+                &self,
+                resident: ResidentId,
+                ending_after: DateTime<Utc>,
+            ) -> StoreResult<Vec<BookingDetails>> {
+                let rows = sqlx::query(sql::RESIDENT_BOOKINGS)
+                    .bind(resident.as_uuid())
+                    .bind(ending_after)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                columns::all(rows, columns::booking_details)
+            }
+
+            async fn idempotent_result(
+                &self,
+                principal: uuid::Uuid,
+                operation: IdempotentOperation,
+                key: &str,
+            ) -> StoreResult<Option<(String, BookingId)>> {
+                let row = sqlx::query(sql::IDEMPOTENCY_RESULT)
+                    .bind(principal)
+                    .bind(operation.as_str())
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                let Some(row) = row else { return Ok(None) };
+                let fingerprint = row.text("fingerprint").map_err(db_error)?;
+                Ok(row
+                    .opt_uuid("booking_id")
+                    .map_err(db_error)?
+                    .map(|b| (fingerprint, b.into())))
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl tidbok_domain::ports::HealthCheck for $store {
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1")
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(())
+            }
+        }
+
+        impl $store {
+            /// Records the key first, so a concurrent retry of the same request
+            /// waits on it (PostgreSQL) or is serialized behind it (SQLite) and
+            /// then replays instead of racing for the slot.
+            async fn claim_key<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                principal: uuid::Uuid,
+                operation: IdempotentOperation,
+                key: Option<&IdempotencyKey>,
+                now: DateTime<Utc>,
+            ) -> Result<Option<Committed<BookingId>>, Failure> {
+                let Some(key) = key else { return Ok(None) };
+                let inserted = sqlx::query(sql::CLAIM_IDEMPOTENCY_KEY)
+                    .bind(principal)
+                    .bind(operation.as_str())
+                    .bind(&key.key)
+                    .bind(&key.fingerprint)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected();
+                if inserted == 1 {
+                    return Ok(None);
+                }
+                let row = sqlx::query(sql::IDEMPOTENCY_RESULT)
+                    .bind(principal)
+                    .bind(operation.as_str())
+                    .bind(&key.key)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                if row.text("fingerprint")? != key.fingerprint {
+                    return Err(Conflict::IdempotencyKeyReused.into());
+                }
+                match row.opt_uuid("booking_id")? {
+                    Some(id) => Ok(Some(Committed::Replayed(id.into()))),
+                    None => Err(Failure::Corrupt("idempotency key without result".into())),
+                }
+            }
+
+            async fn set_key_result<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                principal: uuid::Uuid,
+                operation: IdempotentOperation,
+                key: Option<&IdempotencyKey>,
+                booking: BookingId,
+            ) -> Result<(), Failure> {
+                if let Some(key) = key {
+                    sqlx::query(sql::SET_IDEMPOTENCY_RESULT)
+                        .bind(principal)
+                        .bind(operation.as_str())
+                        .bind(&key.key)
+                        .bind(booking.as_uuid())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            async fn try_book(
+                &self,
+                b: &NewBooking,
+                key: Option<&IdempotencyKey>,
+            ) -> Result<Committed<BookingId>, Failure> {
+                let principal = b.booked_by.uuid();
+                let mut tx = self.pool.begin().await?;
+                if let Some(replay) =
+                    Self::claim_key(&mut tx, principal, IdempotentOperation::Book, key, b.booked_at).await?
+                {
+                    return Ok(replay);
+                }
+                let claimed = sqlx::query(sql::CLAIM_SLOT)
+                    .bind(b.id.as_uuid())
+                    .bind(b.slot_id.as_uuid())
+                    .bind(b.slot_must_start_after)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(Conflict::SlotTaken)?;
+                let insert = sqlx::query(sql::INSERT_BOOKING)
+                    .bind(b.id.as_uuid())
+                    .bind(b.slot_id.as_uuid())
+                    .bind(b.resident_id.as_uuid())
+                    .bind(claimed.uuid("unit_id")?)
+                    .bind(claimed.instant("starts_at")?)
+                    .bind(b.booked_by.kind().as_str())
+                    .bind(b.booked_by.uuid())
+                    .bind(b.booked_at)
+                    .bind(b.reason_for_visit.as_ref().map(|r| r.as_str()))
+                    .bind(b.message.as_ref().map(|m| m.as_str()))
+                    .bind(b.hidden_in_portal)
+                    .bind(None::<uuid::Uuid>)
+                    .execute(&mut *tx)
+                    .await;
+                match insert {
+                    Err(e) if is_unique_violation(&e) => return Err(Conflict::SlotTaken.into()),
+                    other => other?,
+                };
+                Self::set_key_result(&mut tx, principal, IdempotentOperation::Book, key, b.id).await?;
+                tx.commit().await?;
+                Ok(Committed::Created(b.id))
+            }
+
+            async fn try_rebook(
+                &self,
+                r: &Rebooking,
+                key: Option<&IdempotencyKey>,
+            ) -> Result<Committed<BookingId>, Failure> {
+                let principal = r.by.uuid();
+                let mut tx = self.pool.begin().await?;
+                if let Some(replay) =
+                    Self::claim_key(&mut tx, principal, IdempotentOperation::Rebook, key, r.at).await?
+                {
+                    return Ok(replay);
+                }
+                // The new slot first: the old booking is released only once it is ours.
+                let claimed = sqlx::query(sql::CLAIM_SLOT)
+                    .bind(r.new_booking_id.as_uuid())
+                    .bind(r.to_slot.as_uuid())
+                    .bind(r.slot_must_start_after)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(Conflict::SlotTaken)?;
+                let old = sqlx::query(sql::MARK_REBOOKED)
+                    .bind(r.from.as_uuid())
+                    .bind(r.by.kind().as_str())
+                    .bind(r.by.uuid())
+                    .bind(r.at)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(Conflict::BookingNotActive)?;
+                sqlx::query(sql::RELEASE_SLOT)
+                    .bind(old.uuid("slot_id")?)
+                    .bind(r.from.as_uuid())
+                    .execute(&mut *tx)
+                    .await?;
+                let insert = sqlx::query(sql::INSERT_BOOKING)
+                    .bind(r.new_booking_id.as_uuid())
+                    .bind(r.to_slot.as_uuid())
+                    .bind(old.uuid("resident_id")?)
+                    .bind(claimed.uuid("unit_id")?)
+                    .bind(claimed.instant("starts_at")?)
+                    .bind(r.by.kind().as_str())
+                    .bind(r.by.uuid())
+                    .bind(r.at)
+                    .bind(old.opt_text("reason_for_visit")?)
+                    .bind(old.opt_text("message")?)
+                    .bind(old.flag("hidden_in_portal")?)
+                    .bind(Some(r.from.as_uuid()))
+                    .execute(&mut *tx)
+                    .await;
+                match insert {
+                    Err(e) if is_unique_violation(&e) => return Err(Conflict::SlotTaken.into()),
+                    other => other?,
+                };
+                Self::set_key_result(
+                    &mut tx,
+                    principal,
+                    IdempotentOperation::Rebook,
+                    key,
+                    r.new_booking_id,
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(Committed::Created(r.new_booking_id))
+            }
+
+            async fn try_cancel(&self, id: BookingId, c: &Cancellation) -> Result<(), Failure> {
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query(sql::CANCEL_BOOKING)
+                    .bind(id.as_uuid())
+                    .bind(c.reason.as_str())
+                    .bind(c.by.kind().as_str())
+                    .bind(c.by.uuid())
+                    .bind(c.at)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(Conflict::BookingNotActive)?;
+                sqlx::query(sql::RELEASE_SLOT)
+                    .bind(row.uuid("slot_id")?)
+                    .bind(id.as_uuid())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_ports;
