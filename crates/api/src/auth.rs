@@ -1,0 +1,400 @@
+//! Bearer-token authentication.
+//!
+//! In production the region's identity provider signs access tokens with
+//! RS256 or ES256; Tidbok verifies the signature against keys from a PEM or
+//! JWKS file and checks issuer, audience, expiry and not-before. Nothing else
+//! is accepted: `alg: none`, HMAC algorithms (and so the old trick of an HS256
+//! token "signed" with the public key) and unknown key ids are refused before
+//! any claim is read.
+//!
+//! The dev login (off unless switched on) signs tokens for the demo personas
+//! with an ES256 key made at start-up, verified through the same path.
+
+use crate::problem::{ApiError, ProblemType};
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::pin::Pin;
+use tidbok_domain::time::local_date;
+use tidbok_domain::{PersonName, PersonalIdentityNumber, RegionId, Resident, StaffId, UnitId};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Tokens longer than this are refused unread.
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
+/// Clock skew allowed on `exp` and `nbf`, in seconds.
+pub const LEEWAY_SECONDS: u64 = 30;
+
+/// The roles of DOMAIN.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Resident,
+    Staff,
+    UnitAdmin,
+    RegionalAdmin,
+}
+
+/// The claims Tidbok reads from an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    /// A string or an array of strings.
+    pub aud: serde_json::Value,
+    /// Residents: anything stable from the identity provider. Staff and
+    /// admins: their UUID, recorded as who did what.
+    pub sub: String,
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    pub role: Role,
+    /// Staff and unit admins: the units they work in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<Uuid>,
+    /// Regional admins: their region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Uuid>,
+    /// Residents: personal identity number, as the identity provider states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pnr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Who is calling, after verification.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Resident {
+        pnr: PersonalIdentityNumber,
+        name: Option<PersonName>,
+    },
+    Staff {
+        id: StaffId,
+        role: Role,
+        units: Vec<UnitId>,
+        region: Option<RegionId>,
+    },
+}
+
+impl Principal {
+    pub fn role(&self) -> Role {
+        match self {
+            Principal::Resident { .. } => Role::Resident,
+            Principal::Staff { role, .. } => *role,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("no bearer token")]
+    Missing,
+    #[error("the token is too large")]
+    TooLarge,
+    #[error("the token's algorithm is not accepted")]
+    Algorithm,
+    #[error("no key matches the token")]
+    NoKey,
+    #[error("the token is not valid: {0}")]
+    Invalid(jsonwebtoken::errors::Error),
+    #[error("the token's claims do not fit its role")]
+    Claims,
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        let detail = match &e {
+            AuthError::Missing => "A bearer token is required.",
+            AuthError::Invalid(inner) if matches!(inner.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => {
+                "The token has expired."
+            }
+            _ => "The bearer token is not valid.",
+        };
+        ApiError::new(ProblemType::Unauthorized).detail(detail)
+    }
+}
+
+/// A key that may have signed a token.
+#[derive(Clone)]
+pub struct VerificationKey {
+    pub kid: Option<String>,
+    pub algorithm: Algorithm,
+    pub key: DecodingKey,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("could not read {0}")]
+    Read(String, #[source] std::io::Error),
+    #[error("{0} holds neither an RSA nor a P-256 public key in PEM")]
+    Pem(String),
+    #[error("{0} is not a JWKS document")]
+    Jwks(String, #[source] serde_json::Error),
+    #[error("JWKS key {0:?} is not an RS256 or ES256 key")]
+    JwksKey(Option<String>),
+}
+
+impl VerificationKey {
+    /// An RSA (RS256) or P-256 (ES256) public key in PEM.
+    pub fn from_pem(pem: &[u8], source: &str) -> Result<Self, KeyError> {
+        if let Ok(key) = DecodingKey::from_rsa_pem(pem) {
+            return Ok(Self {
+                kid: None,
+                algorithm: Algorithm::RS256,
+                key,
+            });
+        }
+        if let Ok(key) = DecodingKey::from_ec_pem(pem) {
+            return Ok(Self {
+                kid: None,
+                algorithm: Algorithm::ES256,
+                key,
+            });
+        }
+        Err(KeyError::Pem(source.to_owned()))
+    }
+
+    pub fn from_pem_file(path: &str) -> Result<Self, KeyError> {
+        let pem = std::fs::read(path).map_err(|e| KeyError::Read(path.to_owned(), e))?;
+        Self::from_pem(&pem, path)
+    }
+
+    /// Every RS256 and ES256 key of a JWKS document, with its `kid`.
+    pub fn from_jwks(json: &str, source: &str) -> Result<Vec<Self>, KeyError> {
+        use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, KeyAlgorithm};
+        let set: JwkSet = serde_json::from_str(json).map_err(|e| KeyError::Jwks(source.to_owned(), e))?;
+        set.keys
+            .iter()
+            .map(|jwk| {
+                let kid = jwk.common.key_id.clone();
+                let algorithm = match (&jwk.algorithm, jwk.common.key_algorithm) {
+                    (AlgorithmParameters::RSA(_), None | Some(KeyAlgorithm::RS256)) => Algorithm::RS256,
+                    (AlgorithmParameters::EllipticCurve(ec), None | Some(KeyAlgorithm::ES256))
+                        if ec.curve == EllipticCurve::P256 =>
+                    {
+                        Algorithm::ES256
+                    }
+                    _ => return Err(KeyError::JwksKey(kid)),
+                };
+                let key = DecodingKey::from_jwk(jwk).map_err(|_| KeyError::JwksKey(kid.clone()))?;
+                Ok(Self { kid, algorithm, key })
+            })
+            .collect()
+    }
+
+    pub fn from_jwks_file(path: &str) -> Result<Vec<Self>, KeyError> {
+        let json = std::fs::read_to_string(path).map_err(|e| KeyError::Read(path.to_owned(), e))?;
+        Self::from_jwks(&json, path)
+    }
+}
+
+/// Verifies access tokens.
+pub struct Authenticator {
+    issuer: String,
+    audience: String,
+    keys: Vec<VerificationKey>,
+}
+
+impl Authenticator {
+    pub fn new(issuer: impl Into<String>, audience: impl Into<String>, keys: Vec<VerificationKey>) -> Self {
+        Self {
+            issuer: issuer.into(),
+            audience: audience.into(),
+            keys,
+        }
+    }
+
+    pub fn add_key(&mut self, key: VerificationKey) {
+        self.keys.push(key);
+    }
+
+    pub fn has_keys(&self) -> bool {
+        !self.keys.is_empty()
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+
+    pub fn verify(&self, token: &str, today: chrono::NaiveDate) -> Result<Principal, AuthError> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(AuthError::TooLarge);
+        }
+        let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::Algorithm)?;
+        if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
+            return Err(AuthError::Algorithm);
+        }
+        let candidates = self.keys.iter().filter(|k| {
+            k.algorithm == header.alg
+                && match (&header.kid, &k.kid) {
+                    (Some(wanted), Some(have)) => wanted == have,
+                    _ => true,
+                }
+        });
+        let mut last = AuthError::NoKey;
+        for candidate in candidates {
+            let mut validation = Validation::new(header.alg);
+            validation.set_issuer(&[&self.issuer]);
+            validation.set_audience(&[&self.audience]);
+            validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+            validation.validate_nbf = true;
+            validation.leeway = LEEWAY_SECONDS;
+            match jsonwebtoken::decode::<Claims>(token, &candidate.key, &validation) {
+                Ok(data) => return principal(data.claims, today),
+                Err(e) => last = AuthError::Invalid(e),
+            }
+        }
+        Err(last)
+    }
+}
+
+fn principal(claims: Claims, today: chrono::NaiveDate) -> Result<Principal, AuthError> {
+    match claims.role {
+        Role::Resident => {
+            let pnr = claims.pnr.as_deref().ok_or(AuthError::Claims)?;
+            let pnr = PersonalIdentityNumber::parse(pnr, today).map_err(|_| AuthError::Claims)?;
+            let name = claims.name.as_deref().and_then(|n| PersonName::parse(n).ok());
+            Ok(Principal::Resident { pnr, name })
+        }
+        role => {
+            let id = Uuid::parse_str(&claims.sub).map_err(|_| AuthError::Claims)?;
+            Ok(Principal::Staff {
+                id: StaffId::from_uuid(id),
+                role,
+                units: claims.units.into_iter().map(UnitId::from_uuid).collect(),
+                region: claims.region.map(RegionId::from_uuid),
+            })
+        }
+    }
+}
+
+/// Signs tokens for the dev login with a P-256 key made at start-up.
+pub struct DevSigner {
+    key: EncodingKey,
+    issuer: String,
+    audience: String,
+}
+
+/// How long a dev-login token lives.
+pub const DEV_TOKEN_SECONDS: i64 = 8 * 3600;
+
+impl DevSigner {
+    /// A fresh key pair: the signer, and the key that verifies its tokens.
+    pub fn generate(issuer: &str, audience: &str) -> anyhow::Result<(Self, VerificationKey)> {
+        use p256::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+        let secret = p256::SecretKey::random(&mut rand::rngs::OsRng);
+        let private_pem = secret.to_pkcs8_pem(LineEnding::LF)?;
+        let public_pem = secret.public_key().to_public_key_pem(LineEnding::LF)?;
+        let key = EncodingKey::from_ec_pem(private_pem.as_bytes())?;
+        let verification = VerificationKey {
+            kid: Some("tidbok-dev".into()),
+            algorithm: Algorithm::ES256,
+            key: DecodingKey::from_ec_pem(public_pem.as_bytes())?,
+        };
+        Ok((
+            Self {
+                key,
+                issuer: issuer.to_owned(),
+                audience: audience.to_owned(),
+            },
+            verification,
+        ))
+    }
+
+    pub fn sign(
+        &self,
+        sub: String,
+        role: Role,
+        units: Vec<Uuid>,
+        region: Option<Uuid>,
+        pnr: Option<String>,
+        name: Option<String>,
+    ) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            iss: self.issuer.clone(),
+            aud: serde_json::Value::String(self.audience.clone()),
+            sub,
+            exp: now + DEV_TOKEN_SECONDS,
+            nbf: Some(now),
+            iat: Some(now),
+            role,
+            units,
+            region,
+            pnr,
+            name,
+        };
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some("tidbok-dev".into());
+        Ok(jsonwebtoken::encode(&header, &claims, &self.key)?)
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<&str, AuthError> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .ok_or(AuthError::Missing)?;
+    let value = value.to_str().map_err(|_| AuthError::Missing)?;
+    let (scheme, token) = value.split_once(' ').ok_or(AuthError::Missing)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(AuthError::Missing);
+    }
+    Ok(token.trim())
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
+    let token = bearer(req)?;
+    let today = local_date(state.clock.now());
+    Ok(state.auth.verify(token, today)?)
+}
+
+/// Any authenticated caller.
+pub struct Caller(pub Principal);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(authenticate(req).map(Caller))
+    }
+}
+
+/// A resident, looked up (and on first sight recorded) by personal identity
+/// number. Any other role gets 403.
+pub struct ResidentCaller(pub Resident);
+
+impl FromRequest for ResidentCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let principal = authenticate(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let (pnr, name) = match principal? {
+                Principal::Resident { pnr, name } => (pnr, name),
+                Principal::Staff { .. } => {
+                    return Err(ApiError::new(ProblemType::Forbidden).detail("This endpoint is for residents."))
+                }
+            };
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
+            let resident = state.store.ensure_resident(&pnr, name.as_ref()).await?;
+            Ok(ResidentCaller(resident))
+        })
+    }
+}

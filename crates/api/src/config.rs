@@ -1,0 +1,91 @@
+//! Configuration: command-line flags, each also readable from an environment
+//! variable, with defaults that run on a laptop. `tidbok serve --help` lists
+//! them all; the README has the table.
+
+use std::time::Duration;
+use tidbok_store::StoreConfig;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "TIDBOK_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "TIDBOK_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Worker threads serving HTTP (default: one per core).
+    #[arg(long, env = "TIDBOK_WORKERS")]
+    pub workers: Option<usize>,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+    /// Issuer (`iss`) every access token must carry.
+    #[arg(long, env = "TIDBOK_JWT_ISSUER", default_value = "tidbok-dev")]
+    pub jwt_issuer: String,
+    /// Audience (`aud`) every access token must carry.
+    #[arg(long, env = "TIDBOK_JWT_AUDIENCE", default_value = "tidbok")]
+    pub jwt_audience: String,
+    /// The identity provider's public key (RSA for RS256 or P-256 for ES256), PEM.
+    #[arg(long, env = "TIDBOK_JWT_PUBLIC_KEY_FILE")]
+    pub jwt_public_key_file: Option<String>,
+    /// The identity provider's keys as a JWKS document (keys chosen by `kid`).
+    #[arg(long, env = "TIDBOK_JWT_JWKS_FILE")]
+    pub jwt_jwks_file: Option<String>,
+    /// Enable the dev login, which hands out tokens for the demo personas.
+    /// Never in production.
+    #[arg(long, env = "TIDBOK_DEV_LOGIN", default_value_t = false, action = clap::ArgAction::Set)]
+    pub dev_login: bool,
+    /// Load the demo data when the database is empty.
+    #[arg(long, env = "TIDBOK_SEED_DEMO", default_value_t = false, action = clap::ArgAction::Set)]
+    pub seed_demo: bool,
+    /// Dev-login attempts per client IP and minute.
+    #[arg(long, env = "TIDBOK_LOGIN_PER_MINUTE", default_value_t = 30)]
+    pub login_per_minute: u32,
+    /// Bookings and rebookings per resident and minute.
+    #[arg(long, env = "TIDBOK_BOOKINGS_PER_MINUTE", default_value_t = 10)]
+    pub bookings_per_minute: u32,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseSettings {
+    /// `sqlite:<file>` (created if missing) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:data/tidbok.db")]
+    pub database_url: String,
+    /// Database connections in the pool.
+    #[arg(long, env = "TIDBOK_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+    /// How long a request waits for a database connection, in milliseconds.
+    #[arg(long, env = "TIDBOK_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3000)]
+    pub db_acquire_timeout_ms: u64,
+    /// Statement timeout (PostgreSQL) or busy timeout (SQLite), in milliseconds.
+    #[arg(long, env = "TIDBOK_DB_STATEMENT_TIMEOUT_MS", default_value_t = 10000)]
+    pub db_statement_timeout_ms: u64,
+}
+
+impl DatabaseSettings {
+    pub fn store_config(&self) -> StoreConfig {
+        StoreConfig {
+            url: self.database_url.clone(),
+            max_connections: self.db_max_connections,
+            acquire_timeout: Duration::from_millis(self.db_acquire_timeout_ms),
+            statement_timeout: Duration::from_millis(self.db_statement_timeout_ms),
+        }
+    }
+}
+
+impl Settings {
+    /// Settings for tests and tools: everything at its default but the
+    /// database, an ephemeral port and two workers.
+    pub fn for_database(url: &str) -> Self {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            settings: Settings,
+        }
+        let mut s = Wrapper::parse_from(["tidbok"]).settings;
+        s.database.database_url = url.to_owned();
+        s.port = 0;
+        s.workers = Some(2);
+        s
+    }
+}

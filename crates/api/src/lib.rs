@@ -1,0 +1,18 @@
+//! Tidbok's REST API: actix-web handlers over the domain's use cases, the
+//! OpenAPI contract generated from them (utoipa), bearer-token auth, RFC 9457
+//! problem responses, structured logs without personal data, and the demo
+//! data of `make run`.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod config;
+pub mod dto;
+pub mod extract;
+pub mod idempotency;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,125 @@
+//! The contract. Paths and schemas come from the handlers registered in
+//! [`crate::routes::configure`]; this module adds what is common to all of
+//! them: the info block, the bearer scheme, and the problem responses every
+//! operation can give (401, 403, 400/413/415/422 for bodies, 404 for path ids,
+//! 429, 500, 503), so the contract lists every status the server sends.
+
+use crate::problem::ProblemType;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
+use utoipa::Modify;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Tidbok API",
+        description = "The appointment book and online booking service for Swedish health care: \
+            residents find free slots, book, cancel and rebook them under the rules of Webbtidbok; \
+            staff keep the book. Every error is `application/problem+json` with a stable `type` \
+            (see `docs/problems.md`). Times are UTC instants; `local_date` and `local_start_time` \
+            give the Europe/Stockholm wall clock.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+        contact(name = "Tidbok")
+    ),
+    modifiers(&Common),
+    components(schemas(crate::problem::Problem, crate::problem::FieldError)),
+    tags(
+        (name = "resident", description = "The resident's portal: units, types, dates, slots and own bookings"),
+        (name = "dev-login", description = "Demo personas, only when the dev login is on"),
+        (name = "operations", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Common;
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+fn describe(kinds: &[ProblemType]) -> String {
+    kinds
+        .iter()
+        .map(|k| format!("`{}`", k.slug()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Adds `status` to the operation unless the handler documented it itself.
+fn ensure(op: &mut Operation, status: u16, kinds: &[ProblemType]) {
+    op.responses
+        .responses
+        .entry(status.to_string())
+        .or_insert_with(|| RefOr::T(problem_response(&describe(kinds))));
+}
+
+impl Modify for Common {
+    fn modify(&self, api: &mut OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Adds the common problem responses to every operation. Runs after the
+/// routes are collected (the modifier above runs before).
+pub fn finish(mut api: OpenApi) -> OpenApi {
+    use ProblemType::*;
+    for item in api.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let params = op.parameters.clone().unwrap_or_default();
+            if secured {
+                ensure(op, 401, &[Unauthorized]);
+                ensure(op, 403, &[Forbidden]);
+            }
+            if op.request_body.is_some() {
+                ensure(op, 400, &[MalformedRequest]);
+                ensure(op, 413, &[PayloadTooLarge]);
+                ensure(op, 415, &[UnsupportedMediaType]);
+                ensure(op, 422, &[ValidationFailed]);
+            }
+            if params.iter().any(|p| p.parameter_in == ParameterIn::Path) {
+                ensure(op, 404, &[NotFound]);
+            }
+            if params.iter().any(|p| p.parameter_in == ParameterIn::Query) {
+                ensure(op, 400, &[MalformedRequest]);
+            }
+            if matches!(
+                op.operation_id.as_deref(),
+                Some("book" | "rebookMyBooking" | "devLogin")
+            ) {
+                ensure(op, 429, &[RateLimited]);
+            }
+            ensure(op, 500, &[InternalError]);
+            ensure(op, 503, &[ServiceUnavailable]);
+        }
+    }
+    api
+}

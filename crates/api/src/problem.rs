@@ -1,0 +1,392 @@
+//! Every error the API answers, as RFC 9457 `application/problem+json` with a
+//! stable `type` per problem. [`ProblemType`] is the catalogue:
+//! `docs/problems.md` is generated from it (a test checks), and so are the
+//! problem responses in the OpenAPI contract.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use std::fmt;
+use tidbok_domain::ports::StoreError;
+use tidbok_domain::rules::{Ineligibility, OnlineRefusal, RebookMismatch};
+use tidbok_domain::usecases::PortalError;
+use utoipa::ToSchema;
+
+/// Where problem types live. The URI is an identifier to compare, not a page
+/// the client must fetch.
+pub const PROBLEM_BASE: &str = "https://tidbok.se/problems/";
+
+macro_rules! problems {
+    ($($variant:ident = $slug:literal, $status:ident, $title:literal, $description:literal;)+) => {
+        /// The stable problem types of the API.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ProblemType { $($variant),+ }
+
+        impl ProblemType {
+            pub const ALL: &'static [ProblemType] = &[$(ProblemType::$variant),+];
+
+            pub fn slug(&self) -> &'static str {
+                match self { $(ProblemType::$variant => $slug),+ }
+            }
+
+            pub fn status(&self) -> StatusCode {
+                match self { $(ProblemType::$variant => StatusCode::$status),+ }
+            }
+
+            pub fn title(&self) -> &'static str {
+                match self { $(ProblemType::$variant => $title),+ }
+            }
+
+            /// When a client gets it and what to do, for `docs/problems.md`.
+            pub fn description(&self) -> &'static str {
+                match self { $(ProblemType::$variant => $description),+ }
+            }
+        }
+    };
+}
+
+problems! {
+    ValidationFailed = "validation-failed", UNPROCESSABLE_ENTITY, "The request has invalid fields",
+        "A field is missing, too long, of the wrong type or not allowed. `errors` lists each field with a `code` and a message; fix them and send again.";
+    MalformedRequest = "malformed-request", BAD_REQUEST, "The request could not be read",
+        "The body is not valid JSON, or a query parameter or header could not be parsed (for example a date that is not `YYYY-MM-DD`).";
+    UnsupportedMediaType = "unsupported-media-type", UNSUPPORTED_MEDIA_TYPE, "The body must be JSON",
+        "A request with a body must send `Content-Type: application/json`.";
+    PayloadTooLarge = "payload-too-large", PAYLOAD_TOO_LARGE, "The request body is too large",
+        "Bodies are limited to 16 KiB.";
+    NotFound = "not-found", NOT_FOUND, "Not found",
+        "No such resource, or not one the caller may see. A resident asking for another resident's booking gets this too, so ids reveal nothing.";
+    MethodNotAllowed = "method-not-allowed", METHOD_NOT_ALLOWED, "Method not allowed",
+        "The path exists but not with this HTTP method; the `Allow` header lists the methods it has.";
+    Unauthorized = "unauthorized", UNAUTHORIZED, "Authentication required",
+        "No bearer token, or one that is not valid: wrong signature or algorithm, expired, not yet valid, wrong issuer or audience. Log in again.";
+    Forbidden = "forbidden", FORBIDDEN, "Not allowed for this role",
+        "The token is valid but its role or units do not allow this request.";
+    SlotAlreadyBooked = "slot-already-booked", CONFLICT, "The slot is already booked",
+        "Someone else booked the slot first (or it has started). Pick another slot; nothing was booked.";
+    BookingNotActive = "booking-not-active", CONFLICT, "The booking is no longer booked",
+        "The booking was cancelled, rebooked or marked arrived in the meantime. Reload it.";
+    CancellationWindowClosed = "cancellation-window-closed", UNPROCESSABLE_ENTITY, "Too late to change the booking online",
+        "Online cancel and rebook close 24 hours before the booked start (rule 2). The resident must call the unit.";
+    RebookMismatch = "rebook-mismatch", UNPROCESSABLE_ENTITY, "The slot is not a valid rebooking target",
+        "A booking can only be moved to a slot of exactly the same type, length and practitioner at the same unit (rule 5). `mismatch` says which differs.";
+    NotBookableOnline = "not-bookable-online", UNPROCESSABLE_ENTITY, "This type cannot be booked online",
+        "Only types with portal policy `self_service` can be booked online (rule 7).";
+    NotCancelableOnline = "not-cancelable-online", UNPROCESSABLE_ENTITY, "This booking cannot be cancelled online",
+        "The type's portal policy is `visible`: the booking is shown but only the unit can cancel it (rule 7).";
+    NotRebookableOnline = "not-rebookable-online", UNPROCESSABLE_ENTITY, "This booking cannot be rebooked online",
+        "The unit does not allow online rebooking of this booking (policy `cancelable` or `visible`, rule 7). Contact the unit to rebook.";
+    ServiceNotActive = "service-not-active", FORBIDDEN, "The unit's online service is not active for you",
+        "The unit has not set up or activated the service (book online, or cancel/rebook online), or it is open only to a restricted selection of residents (rule 8). `service` names it.";
+    TermsNotAccepted = "terms-not-accepted", UNPROCESSABLE_ENTITY, "The terms must be accepted",
+        "Booking online needs `terms_accepted: true`: the resident has read the unit's terms text (rule 9).";
+    NotEligible = "not-eligible", UNPROCESSABLE_ENTITY, "You cannot book this type online",
+        "The type has an age limit or is only for residents with an established contact (rule 13). `reason` is `below_minimum_age` or `established_contact_required`; the resident should call the unit.";
+    DateOutsideHorizon = "date-outside-horizon", UNPROCESSABLE_ENTITY, "The date is outside the booking horizon",
+        "Residents see and book slots from now to eight weeks ahead (rule 6); `horizon_first` and `horizon_last` give the range.";
+    IdempotencyKeyReused = "idempotency-key-reused", UNPROCESSABLE_ENTITY, "The idempotency key was used for another request",
+        "An `Idempotency-Key` is bound to the first request sent with it. Use a new key for a new request.";
+    RateLimited = "rate-limited", TOO_MANY_REQUESTS, "Too many requests",
+        "The caller sent too many requests of this kind. Wait the number of seconds in `Retry-After`.";
+    ServiceUnavailable = "service-unavailable", SERVICE_UNAVAILABLE, "Temporarily unavailable",
+        "The database cannot be reached right now. Nothing was changed; try again shortly (`Retry-After`).";
+    InternalError = "internal-error", INTERNAL_SERVER_ERROR, "Something went wrong",
+        "An unexpected error. Nothing about it is in the response; the server's log has the cause under the request id.";
+}
+
+impl ProblemType {
+    pub fn uri(&self) -> String {
+        format!("{PROBLEM_BASE}{}", self.slug())
+    }
+}
+
+/// A problem response body (RFC 9457).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "https://tidbok.se/problems/slot-already-booked",
+    "title": "The slot is already booked",
+    "status": 409,
+    "detail": "Someone else booked this slot first. Pick another slot."
+}))]
+pub struct Problem {
+    /// Stable identifier of the problem; see `docs/problems.md`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Per-field errors of a `validation-failed` problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Extension members of some problems (`service`, `reason`, `mismatch`,
+    /// `horizon_first`, `horizon_last`).
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One invalid field.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field's name as sent (`reason_for_visit`), or a header's name.
+    pub field: String,
+    /// A stable code: `required`, `length`, `blank`, `control_character`, `invalid`.
+    pub code: String,
+    pub message: String,
+}
+
+/// The error type of every handler.
+#[derive(Debug)]
+pub struct ApiError {
+    kind: ProblemType,
+    detail: Option<String>,
+    errors: Vec<FieldError>,
+    extensions: serde_json::Map<String, serde_json::Value>,
+    retry_after: Option<u64>,
+    allow: Option<String>,
+    /// The cause, for the log only.
+    source: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    pub fn new(kind: ProblemType) -> Self {
+        Self {
+            kind,
+            detail: None,
+            errors: Vec::new(),
+            extensions: serde_json::Map::new(),
+            retry_after: None,
+            allow: None,
+            source: None,
+        }
+    }
+
+    pub fn kind(&self) -> ProblemType {
+        self.kind
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.extensions.insert(key.to_owned(), value.into());
+        self
+    }
+
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
+    }
+
+    pub fn allow(mut self, methods: String) -> Self {
+        self.allow = Some(methods);
+        self
+    }
+
+    pub fn caused_by(mut self, source: impl Into<anyhow::Error>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    pub fn field_errors(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(ProblemType::ValidationFailed).detail("One or more fields are invalid.");
+        e.errors = errors;
+        e
+    }
+
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::field_errors(vec![FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(ProblemType::NotFound)
+    }
+
+    pub fn internal(source: impl Into<anyhow::Error>) -> Self {
+        Self::new(ProblemType::InternalError).caused_by(source)
+    }
+
+    pub fn body(&self) -> Problem {
+        Problem {
+            type_uri: self.kind.uri(),
+            title: self.kind.title().to_owned(),
+            status: self.kind.status().as_u16(),
+            detail: self.detail.clone(),
+            errors: self.errors.clone(),
+            extensions: self.extensions.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.slug())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.kind.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.kind.status().is_server_error() {
+            // The cause chain goes to the log, never to the client. Store
+            // errors carry no personal data (they hold SQL errors, not rows).
+            match &self.source {
+                Some(source) => tracing::error!(
+                    problem = self.kind.slug(),
+                    error = format!("{source:#}"),
+                    "request failed"
+                ),
+                None => tracing::error!(problem = self.kind.slug(), "request failed"),
+            }
+        } else {
+            tracing::info!(problem = self.kind.slug(), "request refused");
+        }
+        let mut response = HttpResponse::build(self.kind.status());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let Some(allow) = &self.allow {
+            response.insert_header((header::ALLOW, allow.clone()));
+        }
+        if self.kind == ProblemType::Unauthorized {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.body(serde_json::to_string(&self.body()).unwrap_or_default())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => ApiError::new(ProblemType::ServiceUnavailable)
+                .retry_after(2)
+                .caused_by(e),
+            StoreError::Conflict(c) => ApiError::new(ProblemType::InternalError).caused_by(c),
+            StoreError::Other(_) => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<OnlineRefusal> for ApiError {
+    fn from(r: OnlineRefusal) -> Self {
+        match r {
+            OnlineRefusal::BookingNotActive => {
+                ApiError::new(ProblemType::BookingNotActive).detail("The booking is no longer booked.")
+            }
+            OnlineRefusal::NotCancelableOnline => ApiError::new(ProblemType::NotCancelableOnline)
+                .detail("This booking can only be cancelled by the unit. Please contact them."),
+            OnlineRefusal::NotRebookableOnline => ApiError::new(ProblemType::NotRebookableOnline)
+                .detail("The unit does not allow online rebooking of this booking. Please contact them to rebook."),
+            OnlineRefusal::ServiceNotActive => ApiError::new(ProblemType::ServiceNotActive)
+                .detail("The unit's cancel/rebook online service is not active for you.")
+                .with("service", "cancel_rebook_online"),
+            OnlineRefusal::CancellationWindowClosed => ApiError::new(ProblemType::CancellationWindowClosed)
+                .detail("Less than 24 hours remain before the appointment. Please call the unit."),
+        }
+    }
+}
+
+pub fn ineligibility_code(i: &Ineligibility) -> &'static str {
+    match i {
+        Ineligibility::BelowMinimumAge { .. } => "below_minimum_age",
+        Ineligibility::EstablishedContactRequired => "established_contact_required",
+    }
+}
+
+pub fn mismatch_code(m: &RebookMismatch) -> &'static str {
+    match m {
+        RebookMismatch::SameSlot => "same_slot",
+        RebookMismatch::Unit => "unit",
+        RebookMismatch::Practitioner => "practitioner",
+        RebookMismatch::AppointmentType => "appointment_type",
+        RebookMismatch::Length => "length",
+    }
+}
+
+impl From<PortalError> for ApiError {
+    fn from(e: PortalError) -> Self {
+        match e {
+            PortalError::NotFound => ApiError::not_found(),
+            PortalError::OutsideHorizon => ApiError::new(ProblemType::DateOutsideHorizon)
+                .detail("Slots can be seen and booked up to eight weeks ahead."),
+            PortalError::SlotTaken => ApiError::new(ProblemType::SlotAlreadyBooked)
+                .detail("Someone else booked this slot first. Pick another slot."),
+            PortalError::NotBookableOnline => ApiError::new(ProblemType::NotBookableOnline)
+                .detail("This appointment type cannot be booked online. Please contact the unit."),
+            PortalError::Refused(r) => r.into(),
+            PortalError::ServiceNotActive(service) => ApiError::new(ProblemType::ServiceNotActive)
+                .detail("The unit's online service is not active for you.")
+                .with("service", service.as_str()),
+            PortalError::TermsNotAccepted(_) => ApiError::new(ProblemType::TermsNotAccepted)
+                .detail("Confirm that you have read the unit's terms before booking."),
+            PortalError::NotEligible(i) => {
+                let detail = match i {
+                    Ineligibility::BelowMinimumAge { min_age_years } => {
+                        format!("This type is for residents aged {min_age_years} or older. Please call the unit.")
+                    }
+                    Ineligibility::EstablishedContactRequired => {
+                        "This type is for residents with an established contact. Please call the unit.".to_owned()
+                    }
+                };
+                let e = ApiError::new(ProblemType::NotEligible)
+                    .detail(detail)
+                    .with("reason", ineligibility_code(&i));
+                match i {
+                    Ineligibility::BelowMinimumAge { min_age_years } => e.with("min_age_years", min_age_years),
+                    Ineligibility::EstablishedContactRequired => e,
+                }
+            }
+            PortalError::RebookMismatch(m) => ApiError::new(ProblemType::RebookMismatch)
+                .detail(format!("The slot cannot be a rebooking target: {m}."))
+                .with("mismatch", mismatch_code(&m)),
+            PortalError::BookingNotActive => {
+                ApiError::new(ProblemType::BookingNotActive).detail("The booking is no longer booked.")
+            }
+            PortalError::IdempotencyKeyReused => ApiError::new(ProblemType::IdempotencyKeyReused)
+                .detail("This Idempotency-Key was used for a different request."),
+            PortalError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// `docs/problems.md`, generated from the catalogue.
+pub fn problems_markdown() -> String {
+    let mut out = String::from(
+        "# Problem types\n\n\
+         Every error response of the Tidbok API is `application/problem+json` (RFC 9457). \
+         Clients branch on `type`, which never changes once published; `title` and `detail` \
+         are for people. This file is generated from `crates/api/src/problem.rs` \
+         (`cargo run -p tidbok-api -- problems > docs/problems.md`); a test fails when it is stale.\n\n\
+         | type | status | title |\n|---|---|---|\n",
+    );
+    for p in ProblemType::ALL {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            p.uri(),
+            p.status().as_u16(),
+            p.title()
+        ));
+    }
+    out.push('\n');
+    for p in ProblemType::ALL {
+        out.push_str(&format!(
+            "## {}\n\n`{}` — HTTP {}\n\n{}\n\n",
+            p.slug(),
+            p.uri(),
+            p.status().as_u16(),
+            p.description()
+        ));
+    }
+    out
+}

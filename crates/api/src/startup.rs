@@ -1,0 +1,125 @@
+//! Building and running the server, zero-to-production style: `build` connects
+//! and migrates the database, binds its own listener (port 0 in tests) and
+//! exposes the port; `run_until_stopped` serves.
+
+use crate::config::Settings;
+use crate::problem::{ApiError, ProblemType};
+use crate::routes::fallback::{fallback, KnownPaths};
+use crate::state::AppState;
+use crate::telemetry::QuietRootSpan;
+use actix_web::dev::{Server, Service};
+use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use std::net::TcpListener;
+use tidbok_domain::ports::Clock;
+use tidbok_store::Backend;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    backend: Backend,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let backend = Backend::connect(&settings.database.store_config()).await?;
+        backend.migrate().await?;
+        let store = backend.store();
+        let now = tidbok_domain::ports::SystemClock.now();
+        if settings.seed_demo && crate::seed::seed_if_empty(&store, now).await? {
+            tracing::info!("loaded the demo data");
+        }
+        let state = web::Data::new(AppState::build(settings, store)?);
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, state, settings.workers)?;
+        Ok(Self { port, server, backend })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The contract, as the running server serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi as _;
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(crate::openapi::ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    crate::openapi::finish(api)
+}
+
+fn serve(listener: TcpListener, state: web::Data<AppState>, workers: Option<usize>) -> std::io::Result<Server> {
+    let api = openapi();
+    let known = web::Data::new(KnownPaths::from_openapi(&api));
+    let mut server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .app_data(state.clone())
+            .app_data(known.clone())
+            .app_data(payload_config())
+            .app_data(query_config())
+            .app_data(path_config())
+            .configure(crate::routes::configure)
+            .split_for_parts();
+        app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api.clone()))
+            .default_service(web::to(fallback))
+            .wrap_fn(|req, srv| {
+                let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                let response = srv.call(req);
+                async move {
+                    let mut response = response.await?;
+                    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                        response
+                            .headers_mut()
+                            .insert(HeaderName::from_static("x-request-id"), value);
+                    }
+                    Ok(response)
+                }
+            })
+            .wrap(TracingLogger::<QuietRootSpan>::new())
+    })
+    .listen(listener)?;
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+fn payload_config() -> web::PayloadConfig {
+    web::PayloadConfig::new(crate::extract::MAX_BODY_BYTES)
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        let detail = match &err {
+            QueryPayloadError::Deserialize(e) => format!("Invalid query: {e}"),
+            _ => "Invalid query.".to_owned(),
+        };
+        ApiError::new(ProblemType::MalformedRequest).detail(detail).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _req| {
+        let _: &PathError = &err;
+        ApiError::not_found()
+            .detail("No such resource: an id in the path is not a valid UUID.")
+            .into()
+    })
+}
