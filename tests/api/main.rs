@@ -1,1 +1,12 @@
+//! API tests: each starts the real application on port 0 with a fresh
+//! database, once on SQLite and once on PostgreSQL, and talks HTTP to it.
 
+mod helpers;
+
+mod auth;
+mod authorization;
+mod booking;
+mod contract;
+mod inputs;
+mod logs;
+mod operations;

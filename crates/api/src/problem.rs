@@ -136,9 +136,13 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// The error type of every handler.
+/// The error type of every handler (boxed: handlers return it often and it
+/// should stay one pointer wide).
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     kind: ProblemType,
     detail: Option<String>,
     errors: Vec<FieldError>,
@@ -151,7 +155,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(kind: ProblemType) -> Self {
-        Self {
+        Self(Box::new(Inner {
             kind,
             detail: None,
             errors: Vec::new(),
@@ -159,41 +163,41 @@ impl ApiError {
             retry_after: None,
             allow: None,
             source: None,
-        }
+        }))
     }
 
     pub fn kind(&self) -> ProblemType {
-        self.kind
+        self.0.kind
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.0.detail = Some(detail.into());
         self
     }
 
     pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        self.extensions.insert(key.to_owned(), value.into());
+        self.0.extensions.insert(key.to_owned(), value.into());
         self
     }
 
     pub fn retry_after(mut self, seconds: u64) -> Self {
-        self.retry_after = Some(seconds.max(1));
+        self.0.retry_after = Some(seconds.max(1));
         self
     }
 
     pub fn allow(mut self, methods: String) -> Self {
-        self.allow = Some(methods);
+        self.0.allow = Some(methods);
         self
     }
 
     pub fn caused_by(mut self, source: impl Into<anyhow::Error>) -> Self {
-        self.source = Some(source.into());
+        self.0.source = Some(source.into());
         self
     }
 
     pub fn field_errors(errors: Vec<FieldError>) -> Self {
         let mut e = Self::new(ProblemType::ValidationFailed).detail("One or more fields are invalid.");
-        e.errors = errors;
+        e.0.errors = errors;
         e
     }
 
@@ -215,51 +219,51 @@ impl ApiError {
 
     pub fn body(&self) -> Problem {
         Problem {
-            type_uri: self.kind.uri(),
-            title: self.kind.title().to_owned(),
-            status: self.kind.status().as_u16(),
-            detail: self.detail.clone(),
-            errors: self.errors.clone(),
-            extensions: self.extensions.clone(),
+            type_uri: self.0.kind.uri(),
+            title: self.0.kind.title().to_owned(),
+            status: self.0.kind.status().as_u16(),
+            detail: self.0.detail.clone(),
+            errors: self.0.errors.clone(),
+            extensions: self.0.extensions.clone(),
         }
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.kind.slug())
+        f.write_str(self.0.kind.slug())
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.kind.status()
+        self.0.kind.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        if self.kind.status().is_server_error() {
+        if self.0.kind.status().is_server_error() {
             // The cause chain goes to the log, never to the client. Store
             // errors carry no personal data (they hold SQL errors, not rows).
-            match &self.source {
+            match &self.0.source {
                 Some(source) => tracing::error!(
-                    problem = self.kind.slug(),
+                    problem = self.0.kind.slug(),
                     error = format!("{source:#}"),
                     "request failed"
                 ),
-                None => tracing::error!(problem = self.kind.slug(), "request failed"),
+                None => tracing::error!(problem = self.0.kind.slug(), "request failed"),
             }
         } else {
-            tracing::info!(problem = self.kind.slug(), "request refused");
+            tracing::info!(problem = self.0.kind.slug(), "request refused");
         }
-        let mut response = HttpResponse::build(self.kind.status());
+        let mut response = HttpResponse::build(self.0.kind.status());
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
-        if let Some(seconds) = self.retry_after {
+        if let Some(seconds) = self.0.retry_after {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
-        if let Some(allow) = &self.allow {
+        if let Some(allow) = &self.0.allow {
             response.insert_header((header::ALLOW, allow.clone()));
         }
-        if self.kind == ProblemType::Unauthorized {
+        if self.0.kind == ProblemType::Unauthorized {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         response.body(serde_json::to_string(&self.body()).unwrap_or_default())

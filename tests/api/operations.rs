@@ -1,0 +1,271 @@
+//! Health and readiness, the dev login and rate limits.
+
+use crate::helpers::*;
+use serde_json::{json, Value};
+
+crate::on_both_backends!(health_and_readiness_answer);
+
+async fn health_and_readiness_answer(app: TestApp) {
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(health.headers().contains_key("x-request-id"));
+    let ready: Value = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready, json!({"status": "ready"}));
+}
+
+#[tokio::test]
+async fn readiness_says_not_ready_when_the_database_is_gone() {
+    let Some(app) = spawn(Kind::Postgres).await else { return };
+    assert_eq!(app.client.get(app.url("/readyz")).send().await.unwrap().status(), 200);
+    let name = app.db.url.rsplit('/').next().unwrap().to_owned();
+    let admin_url = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| tidbok_store::testing::DEFAULT_TEST_DATABASE_URL.to_owned());
+    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+
+    let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+
+    assert!(ready.headers().contains_key("retry-after"));
+    assert_problem(ready, 503, "service-unavailable").await;
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200, "the process itself is still alive");
+}
+
+#[tokio::test]
+async fn the_dev_login_is_off_unless_switched_on() {
+    let Some(app) = spawn(Kind::Sqlite).await else { return };
+    let personas = app.client.get(app.url("/api/v1/dev/personas")).send().await.unwrap();
+    assert_problem(personas, 404, "not-found").await;
+    let login = app
+        .client
+        .post(app.url("/api/v1/dev/login"))
+        .json(&json!({"persona": "anna"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(login, 404, "not-found").await;
+}
+
+#[tokio::test]
+async fn the_dev_login_hands_out_working_tokens_for_the_personas() {
+    let Some(app) = spawn_with(Kind::Sqlite, |s| {
+        s.dev_login = true;
+        s.seed_demo = true;
+    })
+    .await
+    else {
+        return;
+    };
+    let personas: Value = app
+        .client
+        .get(app.url("/api/v1/dev/personas"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<_> = personas
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"anna") && ids.contains(&"sara") && ids.contains(&"rolf"),
+        "{ids:?}"
+    );
+    assert!(
+        personas.as_array().unwrap().iter().all(|p| p.get("pnr").is_none()),
+        "no numbers in the picker"
+    );
+
+    let login: Value = app
+        .client
+        .post(app.url("/api/v1/dev/login"))
+        .json(&json!({"persona": "anna"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(login["token_type"], "Bearer");
+    assert_eq!(login["role"], "resident");
+    let token = login["access_token"].as_str().unwrap();
+    let mine: Value = app.get("/api/v1/me/bookings", token).await.json().await.unwrap();
+    let mine = mine.as_array().unwrap();
+    assert!(mine.len() >= 2, "the demo gives Anna bookings: {mine:?}");
+    assert!(
+        mine.iter()
+            .any(|b| b["cannot_cancel_reason"] == "cancellation_window_closed"),
+        "one of Anna's bookings starts within 24 hours"
+    );
+    assert!(mine.iter().any(|b| b["appointment_type"]["name"] == "Mottagningstid"
+        && b["can_cancel"] == true
+        && b["can_rebook"] == false));
+
+    let units: Value = app.get("/api/v1/units", token).await.json().await.unwrap();
+    let names: Vec<_> = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Vårdcentralen Nöbbelöv") && names.contains(&"Vårdcentralen Påarp-Mörarp"),
+        "{names:?}"
+    );
+
+    let staff: Value = app
+        .client
+        .post(app.url("/api/v1/dev/login"))
+        .json(&json!({"persona": "sara"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let forbidden = app
+        .get("/api/v1/me/bookings", staff["access_token"].as_str().unwrap())
+        .await;
+    assert_problem(forbidden, 403, "forbidden").await;
+
+    let unknown = app
+        .client
+        .post(app.url("/api/v1/dev/login"))
+        .json(&json!({"persona": "mallory"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(unknown, 422, "validation-failed").await;
+}
+
+#[tokio::test]
+async fn the_demo_has_nine_weeks_of_slots_for_the_nine_self_service_types() {
+    let Some(app) = spawn_with(Kind::Sqlite, |s| {
+        s.dev_login = true;
+        s.seed_demo = true;
+    })
+    .await
+    else {
+        return;
+    };
+    let login: Value = app
+        .client
+        .post(app.url("/api/v1/dev/login"))
+        .json(&json!({"persona": "erik"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap();
+    let unit = tidbok_api::seed::PAARP_MORARP;
+    let types: Value = app
+        .get(&format!("/api/v1/units/{unit}/appointment-types"), token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let provtagning = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Provtagning 1177")
+        .expect("Provtagning 1177");
+    let dates: Value = app
+        .get(
+            &format!(
+                "/api/v1/units/{unit}/appointment-types/{}/available-dates",
+                provtagning["id"].as_str().unwrap()
+            ),
+            token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let last = dates["dates"].as_array().unwrap().last().unwrap()["date"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let horizon_last = dates["horizon_last"].as_str().unwrap();
+    let gap = chrono::NaiveDate::parse_from_str(horizon_last, "%Y-%m-%d").unwrap()
+        - chrono::NaiveDate::parse_from_str(&last, "%Y-%m-%d").unwrap();
+    assert!(
+        gap.num_days() <= 2,
+        "slots reach the end of the horizon (last {last}, horizon {horizon_last})"
+    );
+    assert!(dates["first_free_date"].is_string());
+    let mut names: Vec<_> = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert!(
+        names.contains(&"Sjukgymnast Nybesök 1177") && names.contains(&"Kurator Telefontid, du blir uppringd 1177")
+    );
+    assert!(!names.contains(&"Mottagningstid") && !names.contains(&"Administration internt"));
+}
+
+#[tokio::test]
+async fn booking_too_often_is_rate_limited() {
+    let Some(app) = spawn_with(Kind::Sqlite, |s| s.bookings_per_minute = 2).await else {
+        return;
+    };
+    let slots = app
+        .slots(&app.world.self_service, &[in_hours(50), in_hours(51), in_hours(52)], 15)
+        .await;
+    let anna = resident_token(&adult_pnr(1));
+    app.booked(&anna, slots[0]).await;
+    app.booked(&anna, slots[1]).await;
+    let third = app.book(&anna, slots[2]).await;
+    let retry_after: u64 = third.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=61).contains(&retry_after), "{retry_after}");
+    assert_problem(third, 429, "rate-limited").await;
+    assert_eq!(
+        app.book(&resident_token(&adult_pnr(2)), slots[2]).await.status(),
+        201,
+        "the limit is per resident"
+    );
+}
+
+#[tokio::test]
+async fn logging_in_too_often_is_rate_limited() {
+    let Some(app) = spawn_with(Kind::Sqlite, |s| {
+        s.dev_login = true;
+        s.login_per_minute = 3;
+    })
+    .await
+    else {
+        return;
+    };
+    let login = || {
+        app.client
+            .post(app.url("/api/v1/dev/login"))
+            .json(&json!({"persona": "anna"}))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(login().await.unwrap().status(), 200);
+    }
+    let limited = login().await.unwrap();
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_problem(limited, 429, "rate-limited").await;
+}
