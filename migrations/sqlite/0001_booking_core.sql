@@ -35,7 +35,10 @@ CREATE TABLE practitioners (
     id BLOB PRIMARY KEY,
     unit_id BLOB NOT NULL REFERENCES units (id),
     name TEXT NOT NULL,
-    profession TEXT NOT NULL
+    profession TEXT NOT NULL,
+    -- Bumped by every ad-hoc booking, which so takes a row lock that
+    -- serializes overlap checks of one practitioner's book.
+    book_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX practitioners_unit_idx ON practitioners (unit_id);
 
@@ -94,15 +97,23 @@ CREATE TABLE slots (
     local_date TEXT NOT NULL,
     length_minutes INTEGER NOT NULL,
     booking_id BLOB,
-    CONSTRAINT slots_practitioner_start_key UNIQUE (practitioner_id, starts_at),
-    CONSTRAINT slots_end_after_start CHECK (ends_at > starts_at)
+    -- Set when a republished template, a temporary change or an empty day
+    -- takes a free slot away. Kept, not deleted: cancelled bookings of the
+    -- slot still point at it.
+    withdrawn_at TEXT,
+    CONSTRAINT slots_end_after_start CHECK (ends_at > starts_at),
+    CONSTRAINT slots_withdrawn_is_free CHECK (withdrawn_at IS NULL OR booking_id IS NULL)
 );
+-- One live slot per practitioner and start; withdrawn slots step aside.
+CREATE UNIQUE INDEX slots_practitioner_start_key ON slots (practitioner_id, starts_at) WHERE withdrawn_at IS NULL;
 -- The resident's calendar: free slots of one type at one unit, by date.
 CREATE INDEX slots_free_search_idx ON slots (unit_id, appointment_type_id, local_date, starts_at)
-    WHERE booking_id IS NULL;
+    WHERE booking_id IS NULL AND withdrawn_at IS NULL;
 -- Rebook targets: free slots of one practitioner and type.
 CREATE INDEX slots_free_practitioner_idx ON slots (practitioner_id, appointment_type_id, starts_at)
-    WHERE booking_id IS NULL;
+    WHERE booking_id IS NULL AND withdrawn_at IS NULL;
+-- The appointment book: every slot of a unit by date.
+CREATE INDEX slots_unit_date_idx ON slots (unit_id, local_date, starts_at);
 
 -- Which types a unit has scheduled, kept as slots are created.
 CREATE TABLE unit_appointment_types (
@@ -133,6 +144,9 @@ CREATE TABLE bookings (
 );
 CREATE UNIQUE INDEX bookings_one_active_per_slot ON bookings (slot_id) WHERE status IN ('booked', 'arrived');
 CREATE INDEX bookings_resident_idx ON bookings (resident_id, starts_at);
+CREATE INDEX bookings_unit_start_idx ON bookings (unit_id, starts_at);
+-- The unit's cancellation feed.
+CREATE INDEX bookings_unit_cancelled_idx ON bookings (unit_id, cancelled_at);
 CREATE INDEX bookings_slot_idx ON bookings (slot_id);
 
 -- Idempotency keys of booking and rebooking requests, per principal.

@@ -222,7 +222,7 @@ impl TestApp {
         *self
             .world
             .store
-            .book(&booking, None)
+            .book(&booking, None, &Effects::default())
             .await
             .expect("staff booking")
             .value()

@@ -53,6 +53,11 @@ on_both_backends!(
     instants_survive_the_round_trip_exactly,
 );
 
+const NO_EFFECTS: Effects = Effects {
+    notice: None,
+    access: Vec::new(),
+};
+
 fn store(db: &TestDb) -> Arc<dyn Store> {
     db.backend.store()
 }
@@ -108,10 +113,10 @@ async fn a_free_slot_is_booked_once_and_then_refused(db: &TestDb) {
 
     let first = world
         .store
-        .book(&new_booking(slot, &anna), None)
+        .book(&new_booking(slot, &anna), None, &NO_EFFECTS)
         .await
         .expect("first booking");
-    let second = world.store.book(&new_booking(slot, &bo), None).await;
+    let second = world.store.book(&new_booking(slot, &bo), None, &NO_EFFECTS).await;
 
     let Committed::Created(id) = first else {
         panic!("expected a new booking, got {first:?}")
@@ -145,7 +150,7 @@ async fn two_hundred_concurrent_attempts_at_ten_slots_give_ten_bookings(db: &Tes
         .map(|(i, resident)| {
             let world = world.clone();
             let slot = slots[i % slots.len()];
-            tokio::spawn(async move { world.store.book(&new_booking(slot, &resident), None).await })
+            tokio::spawn(async move { world.store.book(&new_booking(slot, &resident), None, &NO_EFFECTS).await })
         })
         .collect();
     let (mut booked, mut conflicts, mut other) = (0, 0, Vec::new());
@@ -173,12 +178,21 @@ async fn a_cancelled_booking_frees_its_slot_at_once(db: &TestDb) {
         unreachable!()
     };
     let (anna, bo) = (world.resident(&adult_pnr(1)).await, world.resident(&adult_pnr(2)).await);
-    let Committed::Created(first) = world.store.book(&new_booking(slot, &anna), None).await.unwrap() else {
+    let Committed::Created(first) = world
+        .store
+        .book(&new_booking(slot, &anna), None, &NO_EFFECTS)
+        .await
+        .unwrap()
+    else {
         panic!("replay")
     };
 
-    world.store.cancel(first, &cancellation(&anna)).await.expect("cancel");
-    let again = world.store.book(&new_booking(slot, &bo), None).await;
+    world
+        .store
+        .cancel(first, &cancellation(&anna), &NO_EFFECTS)
+        .await
+        .expect("cancel");
+    let again = world.store.book(&new_booking(slot, &bo), None, &NO_EFFECTS).await;
 
     assert!(matches!(again, Ok(Committed::Created(_))), "{again:?}");
     let cancelled = world.store.booking(first).await.unwrap().unwrap().booking;
@@ -194,10 +208,15 @@ async fn a_booking_cannot_be_cancelled_twice(db: &TestDb) {
         unreachable!()
     };
     let anna = world.resident(&adult_pnr(1)).await;
-    let id = *world.store.book(&new_booking(slot, &anna), None).await.unwrap().value();
-    world.store.cancel(id, &cancellation(&anna)).await.unwrap();
+    let id = *world
+        .store
+        .book(&new_booking(slot, &anna), None, &NO_EFFECTS)
+        .await
+        .unwrap()
+        .value();
+    world.store.cancel(id, &cancellation(&anna), &NO_EFFECTS).await.unwrap();
 
-    let again = world.store.cancel(id, &cancellation(&anna)).await;
+    let again = world.store.cancel(id, &cancellation(&anna), &NO_EFFECTS).await;
 
     assert!(
         matches!(again, Err(StoreError::Conflict(Conflict::BookingNotActive))),
@@ -214,11 +233,16 @@ async fn rebooking_moves_the_booking_in_one_step(db: &TestDb) {
         unreachable!()
     };
     let anna = world.resident(&adult_pnr(1)).await;
-    let old = *world.store.book(&new_booking(a, &anna), None).await.unwrap().value();
+    let old = *world
+        .store
+        .book(&new_booking(a, &anna), None, &NO_EFFECTS)
+        .await
+        .unwrap()
+        .value();
 
     let moved = world
         .store
-        .rebook(&rebooking(old, b, &anna), None)
+        .rebook(&rebooking(old, b, &anna), None, &NO_EFFECTS)
         .await
         .expect("rebook");
 
@@ -234,7 +258,10 @@ async fn rebooking_moves_the_booking_in_one_step(db: &TestDb) {
     assert_eq!(previous.booking.status, BookingStatus::Rebooked);
     assert_eq!(previous.slot.booking_id, None, "the old slot is free again");
     // Rule 3: and again, any number of times.
-    let back = world.store.rebook(&rebooking(*moved.value(), a, &anna), None).await;
+    let back = world
+        .store
+        .rebook(&rebooking(*moved.value(), a, &anna), None, &NO_EFFECTS)
+        .await;
     assert!(matches!(back, Ok(Committed::Created(_))), "{back:?}");
 }
 
@@ -247,10 +274,15 @@ async fn rebooking_to_a_taken_slot_keeps_the_old_booking(db: &TestDb) {
         unreachable!()
     };
     let (anna, bo) = (world.resident(&adult_pnr(1)).await, world.resident(&adult_pnr(2)).await);
-    let annas = *world.store.book(&new_booking(a, &anna), None).await.unwrap().value();
-    world.store.book(&new_booking(b, &bo), None).await.unwrap();
+    let annas = *world
+        .store
+        .book(&new_booking(a, &anna), None, &NO_EFFECTS)
+        .await
+        .unwrap()
+        .value();
+    world.store.book(&new_booking(b, &bo), None, &NO_EFFECTS).await.unwrap();
 
-    let result = world.store.rebook(&rebooking(annas, b, &anna), None).await;
+    let result = world.store.rebook(&rebooking(annas, b, &anna), None, &NO_EFFECTS).await;
 
     assert!(
         matches!(result, Err(StoreError::Conflict(Conflict::SlotTaken))),
@@ -270,10 +302,15 @@ async fn rebooking_a_cancelled_booking_leaves_the_new_slot_free(db: &TestDb) {
         unreachable!()
     };
     let anna = world.resident(&adult_pnr(1)).await;
-    let id = *world.store.book(&new_booking(a, &anna), None).await.unwrap().value();
-    world.store.cancel(id, &cancellation(&anna)).await.unwrap();
+    let id = *world
+        .store
+        .book(&new_booking(a, &anna), None, &NO_EFFECTS)
+        .await
+        .unwrap()
+        .value();
+    world.store.cancel(id, &cancellation(&anna), &NO_EFFECTS).await.unwrap();
 
-    let result = world.store.rebook(&rebooking(id, b, &anna), None).await;
+    let result = world.store.rebook(&rebooking(id, b, &anna), None, &NO_EFFECTS).await;
 
     assert!(
         matches!(result, Err(StoreError::Conflict(Conflict::BookingNotActive))),
@@ -304,11 +341,19 @@ async fn a_retried_request_with_the_same_key_replays_the_first_booking(db: &Test
     let anna = world.resident(&adult_pnr(1)).await;
     let k = key("retry-1", "body-a");
 
-    let first = world.store.book(&new_booking(slot, &anna), Some(&k)).await.unwrap();
-    let retry = world.store.book(&new_booking(slot, &anna), Some(&k)).await.unwrap();
+    let first = world
+        .store
+        .book(&new_booking(slot, &anna), Some(&k), &NO_EFFECTS)
+        .await
+        .unwrap();
+    let retry = world
+        .store
+        .book(&new_booking(slot, &anna), Some(&k), &NO_EFFECTS)
+        .await
+        .unwrap();
     let reused = world
         .store
-        .book(&new_booking(other, &anna), Some(&key("retry-1", "body-b")))
+        .book(&new_booking(other, &anna), Some(&key("retry-1", "body-b")), &NO_EFFECTS)
         .await;
 
     assert!(matches!(first, Committed::Created(_)));
@@ -329,7 +374,11 @@ async fn a_retried_request_with_the_same_key_replays_the_first_booking(db: &Test
     let [third] = world.slots(&world.self_service, &[in_hours(120)], 15).await[..] else {
         unreachable!()
     };
-    let bos = world.store.book(&new_booking(third, &bo), Some(&k)).await.unwrap();
+    let bos = world
+        .store
+        .book(&new_booking(third, &bo), Some(&k), &NO_EFFECTS)
+        .await
+        .unwrap();
     assert!(matches!(bos, Committed::Created(_)));
 }
 
@@ -344,7 +393,12 @@ async fn concurrent_retries_with_one_key_make_one_booking(db: &TestDb) {
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let (world, booking) = (world.clone(), booking.clone());
-            tokio::spawn(async move { world.store.book(&booking, Some(&key("double-tap", "same"))).await })
+            tokio::spawn(async move {
+                world
+                    .store
+                    .book(&booking, Some(&key("double-tap", "same")), &NO_EFFECTS)
+                    .await
+            })
         })
         .collect();
     let mut created = 0;
@@ -401,7 +455,11 @@ async fn past_and_booked_slots_are_not_offered(db: &TestDb) {
     let starts = [in_hours(-2), in_hours(30), in_hours(31)];
     let slots = world.slots(&world.self_service, &starts, 15).await;
     let anna = world.resident(&adult_pnr(1)).await;
-    world.store.book(&new_booking(slots[1], &anna), None).await.unwrap();
+    world
+        .store
+        .book(&new_booking(slots[1], &anna), None, &NO_EFFECTS)
+        .await
+        .unwrap();
     let q = FreeSlotQuery {
         unit_id: world.unit.id,
         appointment_type_id: world.self_service.id,
@@ -415,7 +473,7 @@ async fn past_and_booked_slots_are_not_offered(db: &TestDb) {
     let free = world.store.free_slots(&q).await.unwrap();
 
     assert_eq!(free.iter().map(|d| d.slot.id).collect::<Vec<_>>(), vec![slots[2]]);
-    let past = world.store.book(&new_booking(slots[0], &anna), None).await;
+    let past = world.store.book(&new_booking(slots[0], &anna), None, &NO_EFFECTS).await;
     assert!(
         matches!(past, Err(StoreError::Conflict(Conflict::SlotTaken))),
         "a past slot cannot be claimed: {past:?}"
@@ -512,13 +570,28 @@ async fn my_bookings_come_from_every_status_in_start_order(db: &TestDb) {
     let (anna, bo) = (world.resident(&adult_pnr(1)).await, world.resident(&adult_pnr(2)).await);
     let mut ids = Vec::new();
     for s in &slots {
-        ids.push(*world.store.book(&new_booking(*s, &anna), None).await.unwrap().value());
+        ids.push(
+            *world
+                .store
+                .book(&new_booking(*s, &anna), None, &NO_EFFECTS)
+                .await
+                .unwrap()
+                .value(),
+        );
     }
-    world.store.cancel(ids[2], &cancellation(&anna)).await.unwrap();
+    world
+        .store
+        .cancel(ids[2], &cancellation(&anna), &NO_EFFECTS)
+        .await
+        .unwrap();
     let [bos_slot] = world.slots(&world.self_service, &[in_hours(60)], 15).await[..] else {
         unreachable!()
     };
-    world.store.book(&new_booking(bos_slot, &bo), None).await.unwrap();
+    world
+        .store
+        .book(&new_booking(bos_slot, &bo), None, &NO_EFFECTS)
+        .await
+        .unwrap();
 
     let mine = world.store.resident_bookings(anna.id, now()).await.unwrap();
 
@@ -542,7 +615,12 @@ async fn an_established_contact_is_an_active_booking_of_the_profession(db: &Test
     let [slot] = world.slots(&world.cancelable, &[in_hours(30)], 15).await[..] else {
         unreachable!()
     };
-    let id = *world.store.book(&new_booking(slot, &anna), None).await.unwrap().value();
+    let id = *world
+        .store
+        .book(&new_booking(slot, &anna), None, &NO_EFFECTS)
+        .await
+        .unwrap()
+        .value();
 
     assert!(world
         .store
@@ -554,7 +632,7 @@ async fn an_established_contact_is_an_active_booking_of_the_profession(db: &Test
         .has_established_contact(anna.id, world.unit.id, "Kurator", since)
         .await
         .unwrap());
-    world.store.cancel(id, &cancellation(&anna)).await.unwrap();
+    world.store.cancel(id, &cancellation(&anna), &NO_EFFECTS).await.unwrap();
     assert!(
         !world
             .store
@@ -682,7 +760,11 @@ async fn indexes_serve_the_calendar_and_my_bookings_at_100k_slots(db: &TestDb) {
                     .unwrap()[0]
                     .slot
                     .id;
-                world.store.book(&new_booking(slot, &resident), None).await.unwrap();
+                world
+                    .store
+                    .book(&new_booking(slot, &resident), None, &NO_EFFECTS)
+                    .await
+                    .unwrap();
             }
         }));
     }
@@ -699,7 +781,11 @@ async fn indexes_serve_the_calendar_and_my_bookings_at_100k_slots(db: &TestDb) {
         .await
         .unwrap();
     for slot in free.iter().take(5) {
-        world.store.book(&new_booking(slot.slot.id, &anna), None).await.unwrap();
+        world
+            .store
+            .book(&new_booking(slot.slot.id, &anna), None, &NO_EFFECTS)
+            .await
+            .unwrap();
     }
 
     let calendar = db
@@ -776,7 +862,7 @@ async fn instants_survive_the_round_trip_exactly(db: &TestDb) {
     let mut b = new_booking(slot, &anna);
     b.booked_at = tidbok_domain::time::truncate_micros(Utc::now());
 
-    let id = *world.store.book(&b, None).await.unwrap().value();
+    let id = *world.store.book(&b, None, &NO_EFFECTS).await.unwrap().value();
 
     let stored = world.store.booking(id).await.unwrap().unwrap();
     assert_eq!(stored.slot.starts_at, odd);

@@ -43,6 +43,8 @@ pub struct Settings {
     /// Bookings and rebookings per resident and minute.
     #[arg(long, env = "TIDBOK_BOOKINGS_PER_MINUTE", default_value_t = 10)]
     pub bookings_per_minute: u32,
+    #[command(flatten)]
+    pub delivery: DeliverySettings,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -88,4 +90,37 @@ impl Settings {
         s.workers = Some(2);
         s
     }
+}
+
+/// How notifications leave the building.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeliverySettings {
+    /// Run the outbox worker in this process (any number of processes may).
+    #[arg(long, env = "TIDBOK_OUTBOX_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub outbox_worker: bool,
+    /// SMTP server for e-mail, e.g. `smtp://user:pass@mail.example:587?tls=required`.
+    #[arg(long, env = "TIDBOK_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of e-mail.
+    #[arg(long, env = "TIDBOK_MAIL_FROM", default_value = "Tidbok <no-reply@tidbok.invalid>")]
+    pub mail_from: String,
+    /// SMS gateway endpoint (POST, JSON).
+    #[arg(long, env = "TIDBOK_SMS_URL")]
+    pub sms_url: Option<String>,
+    /// Bearer key for the SMS gateway.
+    #[arg(long, env = "TIDBOK_SMS_KEY", default_value = "", hide_env_values = true)]
+    pub sms_key: String,
+    /// Sender name or number of SMS.
+    #[arg(long, env = "TIDBOK_SMS_SENDER", default_value = "Tidbok")]
+    pub sms_sender: String,
+    /// Write messages of channels without SMTP or SMS gateway as files here
+    /// (what `make run` does, into `data/outbox`).
+    #[arg(long, env = "TIDBOK_OUTBOX_DIR")]
+    pub outbox_dir: Option<String>,
+    /// Attempts before a delivery is given up (dead).
+    #[arg(long, env = "TIDBOK_DELIVERY_MAX_ATTEMPTS", default_value_t = 8)]
+    pub max_attempts: u32,
+    /// How often an idle worker looks for due deliveries, in milliseconds.
+    #[arg(long, env = "TIDBOK_OUTBOX_POLL_MS", default_value_t = 1000)]
+    pub poll_ms: u64,
 }

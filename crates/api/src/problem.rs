@@ -359,6 +359,13 @@ impl From<PortalError> for ApiError {
             }
             PortalError::IdempotencyKeyReused => ApiError::new(ProblemType::IdempotencyKeyReused)
                 .detail("This Idempotency-Key was used for a different request."),
+            PortalError::ContactRequired(channel) => {
+                let field = match channel {
+                    tidbok_domain::Channel::Email => "email",
+                    tidbok_domain::Channel::Sms => "phone",
+                };
+                ApiError::field(field, "required", format!("{channel} notifications need one"))
+            }
             PortalError::Store(s) => s.into(),
         }
     }

@@ -435,6 +435,7 @@ async fn seed(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<(), StoreErr
                     active: true,
                     audience: Audience::AllResidents,
                     terms_text: terms.into(),
+                    terms_html: crate::terms::render(terms),
                 })
                 .await?;
         }
@@ -622,6 +623,7 @@ async fn book_first(
                 slot_must_start_after: now,
             },
             None,
+            &tidbok_domain::Effects::default(),
         )
         .await?;
     Ok(true)

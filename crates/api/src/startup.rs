@@ -3,6 +3,7 @@
 //! exposes the port; `run_until_stopped` serves.
 
 use crate::config::Settings;
+use crate::notifications::worker::OutboxWorker;
 use crate::problem::{ApiError, ProblemType};
 use crate::routes::fallback::{fallback, KnownPaths};
 use crate::state::AppState;
@@ -33,7 +34,10 @@ impl Application {
         if settings.seed_demo && crate::seed::seed_if_empty(&store, now).await? {
             tracing::info!("loaded the demo data");
         }
-        let state = web::Data::new(AppState::build(settings, store)?);
+        let state = web::Data::new(AppState::build(settings, store.clone())?);
+        if settings.delivery.outbox_worker {
+            tokio::spawn(outbox_worker(&settings.delivery, store, state.clock.clone())?.run());
+        }
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state, settings.workers)?;
@@ -51,6 +55,46 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The outbox worker with the transports the settings configure. A channel
+/// without SMTP or SMS gateway falls back to the outbox folder when one is
+/// set; otherwise its deliveries wait (and are retried) until one is.
+fn outbox_worker(
+    settings: &crate::config::DeliverySettings,
+    store: std::sync::Arc<dyn tidbok_domain::ports::Store>,
+    clock: std::sync::Arc<dyn tidbok_domain::ports::Clock>,
+) -> anyhow::Result<OutboxWorker> {
+    use crate::notifications::deliver::{FolderSink, SmsGateway, SmtpTransport, Transport};
+    use std::sync::Arc;
+    let folder: Option<Arc<dyn Transport>> = match &settings.outbox_dir {
+        Some(dir) => Some(Arc::new(FolderSink::new(dir)?)),
+        None => None,
+    };
+    let email: Option<Arc<dyn Transport>> = match &settings.smtp_url {
+        Some(url) => Some(Arc::new(SmtpTransport::new(url, &settings.mail_from)?)),
+        None => folder.clone(),
+    };
+    let sms: Option<Arc<dyn Transport>> = match &settings.sms_url {
+        Some(url) => Some(Arc::new(SmsGateway::new(url, &settings.sms_key, &settings.sms_sender)?)),
+        None => folder,
+    };
+    if email.is_none() || sms.is_none() {
+        tracing::warn!(
+            "no SMTP server or SMS gateway configured for every channel: those deliveries wait in the outbox"
+        );
+    }
+    Ok(OutboxWorker {
+        id: uuid::Uuid::new_v4(),
+        store,
+        clock,
+        email,
+        sms,
+        max_attempts: settings.max_attempts.max(1),
+        lease: chrono::Duration::seconds(60),
+        batch: 20,
+        poll: std::time::Duration::from_millis(settings.poll_ms.max(10)),
+    })
 }
 
 /// The contract, as the running server serves it.

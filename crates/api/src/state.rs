@@ -9,13 +9,16 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use tidbok_domain::notify::Composer;
 use tidbok_domain::ports::{Clock, Store, SystemClock};
-use tidbok_domain::usecases::ResidentPortal;
+use tidbok_domain::usecases::{AdminConsole, ResidentPortal, StaffDesk};
 use tidbok_domain::ResidentId;
 
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub portal: ResidentPortal,
+    pub desk: StaffDesk,
+    pub admin: AdminConsole,
     pub clock: Arc<dyn Clock>,
     pub auth: Authenticator,
     pub dev_login: Option<DevSigner>,
@@ -44,8 +47,11 @@ impl AppState {
         if !auth.has_keys() {
             tracing::warn!("no token keys configured (TIDBOK_JWT_PUBLIC_KEY_FILE, TIDBOK_JWT_JWKS_FILE): every request needing a login will get 401");
         }
+        let composer: Arc<dyn Composer> = Arc::new(crate::notifications::compose::TemplateComposer::swedish());
         Ok(Self {
-            portal: ResidentPortal::new(store.clone(), clock.clone()),
+            portal: ResidentPortal::new(store.clone(), clock.clone(), composer.clone()),
+            desk: StaffDesk::new(store.clone(), clock.clone(), composer),
+            admin: AdminConsole::new(store.clone(), clock.clone()),
             store,
             clock,
             auth,

@@ -9,10 +9,12 @@
 
 pub mod ids;
 pub mod model;
+pub mod notify;
 pub mod pnr;
 pub mod ports;
 pub mod rules;
 pub mod schedule;
+pub mod staff;
 pub mod text;
 pub mod time;
 pub mod usecases;

@@ -184,6 +184,8 @@ pub struct Slot {
     pub ends_at: DateTime<Utc>,
     /// The active booking holding the slot, if any.
     pub booking_id: Option<BookingId>,
+    /// Set when the schedule took the (free) slot away.
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 impl Slot {
@@ -191,8 +193,9 @@ impl Slot {
         (self.ends_at - self.starts_at).num_minutes()
     }
 
+    /// Free to book: not held by a booking and not withdrawn.
     pub fn is_free(&self) -> bool {
-        self.booking_id.is_none()
+        self.booking_id.is_none() && self.withdrawn_at.is_none()
     }
 }
 
@@ -317,7 +320,126 @@ pub struct ServiceSetting {
     pub service: OnlineService,
     pub active: bool,
     pub audience: Audience,
+    /// As the unit admin wrote it (Markdown).
     pub terms_text: String,
+    /// Rendered and sanitised, as residents see it.
+    pub terms_html: String,
+}
+
+word_enum!(
+    /// The roles of people who are not residents.
+    StaffRole {
+        /// Personal: keeps the unit's appointment book.
+        Staff = "staff",
+        /// Administratör på enheten: terms texts and activation of the services.
+        UnitAdmin = "unit_admin",
+        /// Administratör med regional behörighet: the type catalogue and service set-up.
+        RegionalAdmin = "regional_admin",
+    }
+);
+
+word_enum!(
+    /// A notification channel (avisering).
+    Channel {
+        Email = "email",
+        Sms = "sms",
+    }
+);
+
+word_enum!(
+    /// Why a message goes to a resident's inbox (rule 10 and confirmations).
+    NotificationKind {
+        /// Bekräftelse: the resident booked online.
+        BookedOnline = "booked_online",
+        /// The resident rebooked online.
+        RebookedOnline = "rebooked_online",
+        /// The resident cancelled online.
+        CancelledOnline = "cancelled_online",
+        /// Staff booked the resident.
+        BookedByStaff = "booked_by_staff",
+        /// Staff moved the resident's booking.
+        RebookedByStaff = "rebooked_by_staff",
+        /// Staff cancelled the resident's booking.
+        CancelledByStaff = "cancelled_by_staff",
+    }
+);
+
+/// A message in the resident's inbox (inkorg).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxMessage {
+    pub id: uuid::Uuid,
+    pub resident_id: ResidentId,
+    pub booking_id: Option<BookingId>,
+    pub kind: NotificationKind,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// One message to send by one channel (an outbox row to be).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: uuid::Uuid,
+    pub channel: Channel,
+    /// E-mail address or mobile number at the time of the change.
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Delivery")
+            .field("id", &self.id)
+            .field("channel", &self.channel)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An inbox message and its deliveries, written with the change that caused them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub message: InboxMessage,
+    pub deliveries: Vec<Delivery>,
+}
+
+word_enum!(
+    /// What a member of staff did with a resident's data (for the access log).
+    AccessAction {
+        ViewBook = "view_book",
+        ViewBooking = "view_booking",
+        ViewCancellationFeed = "view_cancellation_feed",
+        PrintSummons = "print_summons",
+        Book = "book",
+        Rebook = "rebook",
+        Cancel = "cancel",
+        MarkArrived = "mark_arrived",
+        MarkEnteredInError = "mark_entered_in_error",
+        SetHiddenInPortal = "set_hidden_in_portal",
+    }
+);
+
+/// One line of the access log (loggning): who did what to whose data, where, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessLogEntry {
+    pub id: uuid::Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: StaffId,
+    pub actor_role: StaffRole,
+    pub actor_name: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub action: AccessAction,
+    pub resident_id: ResidentId,
+    pub booking_id: Option<BookingId>,
+}
+
+/// What a booking change brings along in its transaction: the resident's
+/// notice (rule 10) and the access-log lines of the staff who made it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effects {
+    pub notice: Option<Notice>,
+    pub access: Vec<AccessLogEntry>,
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use crate::ids::*;
 use crate::model::*;
 use crate::pnr::PersonalIdentityNumber;
-use crate::schedule::PlannedSlot;
+use crate::schedule::{ExistingSlot, PlannedSlot, Publication, ScheduleBlock};
 use crate::text::{BookingMessage, PersonName, ReasonForVisit};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -41,6 +41,8 @@ pub enum Conflict {
     IdempotencyKeyReused,
     #[error("a record with the same key exists")]
     Duplicate,
+    #[error("the time collides with another booking of the practitioner")]
+    Overlap,
 }
 
 /// A client-chosen key that makes a retried request return the first result.
@@ -200,16 +202,55 @@ pub trait ResidentRepository: Send + Sync {
     ) -> StoreResult<bool>;
 }
 
+/// A booking at a time of staff's choosing: the slot is created with it.
+#[derive(Debug, Clone)]
+pub struct AdHocBooking {
+    pub slot_id: SlotId,
+    pub slot: PlannedSlot,
+    /// `slot_id` must be the slot above.
+    pub booking: NewBooking,
+}
+
+/// A status change by staff: arrived (kommit) or entered in error (makulerad).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusChange {
+    pub booking: BookingId,
+    pub to: BookingStatus,
+    pub by: Actor,
+    pub at: DateTime<Utc>,
+}
+
+/// Every write below brings its [`Effects`] (inbox message, outbox rows,
+/// access-log lines) and commits them in the same transaction, or none.
 #[async_trait]
 pub trait BookingRepository: Send + Sync {
     /// Claims the slot and writes the booking in one transaction.
     /// `Conflict::SlotTaken` when the slot is no longer free.
-    async fn book(&self, booking: &NewBooking, key: Option<&IdempotencyKey>) -> StoreResult<Committed<BookingId>>;
+    async fn book(
+        &self,
+        booking: &NewBooking,
+        key: Option<&IdempotencyKey>,
+        effects: &Effects,
+    ) -> StoreResult<Committed<BookingId>>;
+    /// Creates a slot and books it, unless the time overlaps an active
+    /// booking of the practitioner (`Conflict::Overlap`). Free slots it
+    /// overlaps are withdrawn.
+    async fn book_ad_hoc(&self, booking: &AdHocBooking, effects: &Effects) -> StoreResult<BookingId>;
     /// Moves a booking (see [`Rebooking`]).
-    async fn rebook(&self, rebooking: &Rebooking, key: Option<&IdempotencyKey>) -> StoreResult<Committed<BookingId>>;
+    async fn rebook(
+        &self,
+        rebooking: &Rebooking,
+        key: Option<&IdempotencyKey>,
+        effects: &Effects,
+    ) -> StoreResult<Committed<BookingId>>;
     /// Cancels a booked booking and frees its slot in one transaction.
     /// `Conflict::BookingNotActive` when it is no longer booked.
-    async fn cancel(&self, id: BookingId, cancellation: &Cancellation) -> StoreResult<()>;
+    async fn cancel(&self, id: BookingId, cancellation: &Cancellation, effects: &Effects) -> StoreResult<()>;
+    /// Booked → arrived (keeps the slot) or booked/arrived → entered in error
+    /// (frees it). `Conflict::BookingNotActive` otherwise.
+    async fn change_status(&self, change: &StatusChange, effects: &Effects) -> StoreResult<()>;
+    /// Sets the hide-in-portal flag ("Dölj i 1177").
+    async fn set_hidden_in_portal(&self, id: BookingId, hidden: bool, effects: &Effects) -> StoreResult<()>;
     async fn booking(&self, id: BookingId) -> StoreResult<Option<BookingDetails>>;
     /// The resident's bookings that end after `ending_after`, by start.
     async fn resident_bookings(
@@ -227,6 +268,215 @@ pub trait BookingRepository: Send + Sync {
     ) -> StoreResult<Option<(String, BookingId)>>;
 }
 
+/// A slot of the appointment book with every booking it has had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookSlot {
+    pub slot: SlotDetails,
+    /// Oldest first; at most one of them active.
+    pub bookings: Vec<(Booking, Resident)>,
+}
+
+/// A resident's cancellation or rebooking, for the unit's feed (rule 11).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEntry {
+    pub booking: BookingDetails,
+    pub resident: Resident,
+    pub at: DateTime<Utc>,
+    /// For a rebooking: the new booking.
+    pub rebooked_to: Option<BookingDetails>,
+}
+
+/// The staff's view of the book.
+#[async_trait]
+pub trait BookRepository: Send + Sync {
+    /// Every slot (free, booked, withdrawn with history) of the unit on
+    /// `from ..= to`, optionally of one practitioner, by start.
+    async fn book_slots(
+        &self,
+        unit: UnitId,
+        from: NaiveDate,
+        to: NaiveDate,
+        practitioner: Option<PractitionerId>,
+    ) -> StoreResult<Vec<BookSlot>>;
+    async fn booking_with_resident(&self, id: BookingId) -> StoreResult<Option<(BookingDetails, Resident)>>;
+    /// Residents' own cancellations and rebookings at the unit after `since`,
+    /// oldest first, at most `limit`.
+    async fn cancellation_feed(&self, unit: UnitId, since: DateTime<Utc>, limit: u32) -> StoreResult<Vec<FeedEntry>>;
+    /// For each practitioner and type of the unit, the last date with live slots.
+    async fn published_until(&self, unit: UnitId) -> StoreResult<Vec<(PractitionerId, AppointmentTypeId, NaiveDate)>>;
+    async fn practitioners(&self, unit: UnitId) -> StoreResult<Vec<Practitioner>>;
+}
+
+/// What publishing did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Published {
+    pub created: u64,
+    pub withdrawn: u64,
+    /// Booked slots that no longer fit, including any booked while publishing.
+    pub conflicts: Vec<SlotId>,
+}
+
+#[async_trait]
+pub trait ScheduleRepository: Send + Sync {
+    async fn template(&self, practitioner: PractitionerId) -> StoreResult<Vec<ScheduleBlock>>;
+    /// Replaces the practitioner's whole template.
+    async fn replace_template(&self, practitioner: PractitionerId, blocks: &[ScheduleBlock]) -> StoreResult<()>;
+    /// One-day changes on `from ..= to`: the date and its blocks (none: empty day).
+    async fn day_overrides(
+        &self,
+        practitioner: PractitionerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(NaiveDate, Vec<ScheduleBlock>)>>;
+    async fn put_day_override(
+        &self,
+        practitioner: PractitionerId,
+        day: NaiveDate,
+        blocks: &[ScheduleBlock],
+    ) -> StoreResult<()>;
+    /// Returns whether there was one.
+    async fn delete_day_override(&self, practitioner: PractitionerId, day: NaiveDate) -> StoreResult<bool>;
+    /// The practitioner's live (not withdrawn) slots on `from ..= to`.
+    async fn live_slots(
+        &self,
+        practitioner: PractitionerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ExistingSlot>>;
+    /// Applies a publication: creates, and withdraws only slots still free;
+    /// one booked meanwhile becomes a conflict.
+    async fn apply_publication(&self, publication: &Publication, at: DateTime<Utc>) -> StoreResult<Published>;
+}
+
+/// Changes to the catalogue and the units' services beyond creation.
+#[async_trait]
+pub trait AdminRepository: Send + Sync {
+    async fn regions(&self) -> StoreResult<Vec<Region>>;
+    async fn update_region(&self, region: &Region) -> StoreResult<()>;
+    async fn appointment_types(&self, region: RegionId) -> StoreResult<Vec<AppointmentType>>;
+    /// `Conflict::Duplicate` when another type of the region has the name.
+    async fn update_appointment_type(&self, ty: &AppointmentType) -> StoreResult<()>;
+    /// Sets a service up for a unit (inactive, empty terms) unless it is.
+    async fn set_up_service(&self, unit: UnitId, service: OnlineService) -> StoreResult<()>;
+    /// The terms as written (Markdown) and as shown (sanitised HTML).
+    /// Returns false when the service is not set up.
+    async fn update_terms(&self, unit: UnitId, service: OnlineService, markdown: &str, html: &str)
+        -> StoreResult<bool>;
+    /// Returns false when the service is not set up.
+    async fn set_activation(
+        &self,
+        unit: UnitId,
+        service: OnlineService,
+        active: bool,
+        audience: Audience,
+    ) -> StoreResult<bool>;
+    /// Replaces the restricted selection, all or nothing.
+    async fn replace_selection(
+        &self,
+        unit: UnitId,
+        service: OnlineService,
+        pnrs: &[PersonalIdentityNumber],
+    ) -> StoreResult<()>;
+    async fn selection_size(&self, unit: UnitId, service: OnlineService) -> StoreResult<u64>;
+}
+
+#[async_trait]
+pub trait InboxRepository: Send + Sync {
+    async fn inbox(&self, resident: ResidentId) -> StoreResult<Vec<InboxMessage>>;
+    async fn inbox_message(&self, id: uuid::Uuid) -> StoreResult<Option<InboxMessage>>;
+    /// Returns false when the message is not the resident's.
+    async fn mark_read(&self, id: uuid::Uuid, resident: ResidentId, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn update_contact(
+        &self,
+        resident: ResidentId,
+        phone: Option<&str>,
+        email: Option<&str>,
+        notifications: NotificationChoices,
+    ) -> StoreResult<()>;
+}
+
+/// An outbox row claimed for delivery.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: uuid::Uuid,
+    pub message_id: uuid::Uuid,
+    pub channel: Channel,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+}
+
+impl std::fmt::Debug for OutboxEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxEntry")
+            .field("id", &self.id)
+            .field("channel", &self.channel)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where an outbox row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxStatus {
+    Pending,
+    Sent,
+    Dead,
+}
+
+#[async_trait]
+pub trait OutboxRepository: Send + Sync {
+    /// Claims up to `limit` due rows for `worker` until `now + lease`. Two
+    /// workers never hold the same row: PostgreSQL skips rows another
+    /// transaction has locked; SQLite runs one writer at a time.
+    async fn claim_due(
+        &self,
+        worker: uuid::Uuid,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>>;
+    /// Only the worker holding the claim can settle it; false otherwise.
+    async fn mark_sent(&self, id: uuid::Uuid, worker: uuid::Uuid, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// A failed attempt: retry at `retry_at`, or dead when `None`.
+    async fn mark_failed(
+        &self,
+        id: uuid::Uuid,
+        worker: uuid::Uuid,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<bool>;
+    /// The status and attempts of a message's deliveries (operations and tests).
+    async fn deliveries(&self, message_id: uuid::Uuid) -> StoreResult<Vec<(Channel, OutboxStatus, u32)>>;
+}
+
+#[async_trait]
+pub trait AccessLogRepository: Send + Sync {
+    /// Appends lines (staff reads; changes append through [`Effects`]).
+    async fn record_access(&self, entries: &[AccessLogEntry]) -> StoreResult<()>;
+    /// Who accessed a resident's data (loggutdrag), newest first.
+    async fn resident_access_log(
+        &self,
+        resident: ResidentId,
+        limit: u32,
+    ) -> StoreResult<Vec<(AccessLogEntry, Option<String>)>>;
+    /// A unit's log, newest first, filtered.
+    async fn unit_access_log(&self, unit: UnitId, filter: &AccessLogFilter) -> StoreResult<Vec<AccessLogEntry>>;
+}
+
+/// Filters of the unit's access log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessLogFilter {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub actor: Option<StaffId>,
+    pub resident: Option<ResidentId>,
+    pub action: Option<AccessAction>,
+    pub limit: u32,
+}
+
 #[async_trait]
 pub trait HealthCheck: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
@@ -234,11 +484,33 @@ pub trait HealthCheck: Send + Sync {
 
 /// Everything the API needs from a store.
 pub trait Store:
-    CatalogueRepository + CatalogueAdmin + SlotRepository + ResidentRepository + BookingRepository + HealthCheck
+    CatalogueRepository
+    + CatalogueAdmin
+    + AdminRepository
+    + SlotRepository
+    + ResidentRepository
+    + BookingRepository
+    + BookRepository
+    + ScheduleRepository
+    + InboxRepository
+    + OutboxRepository
+    + AccessLogRepository
+    + HealthCheck
 {
 }
 
 impl<T> Store for T where
-    T: CatalogueRepository + CatalogueAdmin + SlotRepository + ResidentRepository + BookingRepository + HealthCheck
+    T: CatalogueRepository
+        + CatalogueAdmin
+        + AdminRepository
+        + SlotRepository
+        + ResidentRepository
+        + BookingRepository
+        + BookRepository
+        + ScheduleRepository
+        + InboxRepository
+        + OutboxRepository
+        + AccessLogRepository
+        + HealthCheck
 {
 }

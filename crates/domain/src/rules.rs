@@ -238,6 +238,7 @@ mod tests {
             starts_at: start,
             ends_at: start + Duration::minutes(minutes),
             booking_id: None,
+            withdrawn_at: None,
         }
     }
 
@@ -462,6 +463,7 @@ mod tests {
             active,
             audience,
             terms_text: String::new(),
+            terms_html: String::new(),
         };
         assert_eq!(service_available(None, || true), Err(ServiceNotActive), "not set up");
         assert_eq!(

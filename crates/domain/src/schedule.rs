@@ -149,6 +149,62 @@ pub fn expand_block_on(
         .collect()
 }
 
+/// A live slot already in a practitioner's book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingSlot {
+    pub id: crate::ids::SlotId,
+    pub appointment_type_id: AppointmentTypeId,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub booked: bool,
+}
+
+/// What publishing a template over some dates changes in the book.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Publication {
+    /// Slots the template wants that the book lacks.
+    pub create: Vec<PlannedSlot>,
+    /// Free slots the template no longer has.
+    pub withdraw: Vec<crate::ids::SlotId>,
+    /// Booked slots the template no longer has: kept, for staff to resolve.
+    pub conflicts: Vec<crate::ids::SlotId>,
+}
+
+/// Compares the slots a template wants (`planned`) with the live slots the
+/// book has on the same dates (`existing`). A slot that matches exactly
+/// (start, end, type) stays as it is, so publishing twice changes nothing.
+/// A booked slot is never moved or removed; a planned slot that would overlap
+/// it is not created.
+pub fn plan_publication(existing: &[ExistingSlot], planned: &[PlannedSlot]) -> Publication {
+    let same = |e: &ExistingSlot, p: &PlannedSlot| {
+        e.starts_at == p.starts_at && e.ends_at == p.ends_at && e.appointment_type_id == p.appointment_type_id
+    };
+    let mut publication = Publication::default();
+    let mut booked = Vec::new();
+    for e in existing {
+        let wanted = planned.iter().any(|p| same(e, p));
+        match (wanted, e.booked) {
+            (true, true) => booked.push(e),
+            (true, false) => {}
+            (false, true) => {
+                booked.push(e);
+                publication.conflicts.push(e.id);
+            }
+            (false, false) => publication.withdraw.push(e.id),
+        }
+    }
+    for p in planned {
+        let exists = existing.iter().any(|e| same(e, p));
+        let clashes = booked
+            .iter()
+            .any(|b| !same(b, p) && b.starts_at < p.ends_at && p.starts_at < b.ends_at);
+        if !exists && !clashes {
+            publication.create.push(p.clone());
+        }
+    }
+    publication
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +329,62 @@ mod tests {
             assert_eq!(slots.len(), 6, "{date}");
             assert_eq!(slots[5].ends_at - slots[0].starts_at, Duration::minutes(60), "{date}");
         }
+    }
+
+    fn existing(p: &PlannedSlot, booked: bool) -> ExistingSlot {
+        ExistingSlot {
+            id: crate::ids::SlotId::generate(),
+            appointment_type_id: p.appointment_type_id,
+            starts_at: p.starts_at,
+            ends_at: p.ends_at,
+            booked,
+        }
+    }
+
+    #[test]
+    fn publishing_the_same_template_again_changes_nothing() {
+        let (unit, prac, ty) = ids();
+        let blocks = [ScheduleBlock::new(Weekday::Mon, ty, t(8, 0), 15, 4).unwrap()];
+        let planned = expand(unit, prac, &blocks, d(2026, 11, 30), d(2026, 11, 30));
+        let book: Vec<_> = planned.iter().enumerate().map(|(i, p)| existing(p, i == 1)).collect();
+        assert_eq!(plan_publication(&book, &planned), Publication::default());
+        assert_eq!(
+            plan_publication(&[], &planned).create,
+            planned,
+            "a first publication creates them all"
+        );
+    }
+
+    #[test]
+    fn a_changed_template_withdraws_free_slots_and_reports_booked_ones() {
+        let (unit, prac, ty) = ids();
+        let before = expand(
+            unit,
+            prac,
+            &[ScheduleBlock::new(Weekday::Mon, ty, t(8, 0), 15, 4).unwrap()],
+            d(2026, 11, 30),
+            d(2026, 11, 30),
+        );
+        // 08:00, 08:15 (booked), 08:30, 08:45 become three 20-minute slots.
+        let book: Vec<_> = before.iter().enumerate().map(|(i, p)| existing(p, i == 1)).collect();
+        let after = expand(
+            unit,
+            prac,
+            &[ScheduleBlock::new(Weekday::Mon, ty, t(8, 0), 20, 3).unwrap()],
+            d(2026, 11, 30),
+            d(2026, 11, 30),
+        );
+
+        let publication = plan_publication(&book, &after);
+
+        assert_eq!(
+            publication.conflicts,
+            vec![book[1].id],
+            "the booked 08:15 stays and is reported"
+        );
+        assert_eq!(publication.withdraw, vec![book[0].id, book[2].id, book[3].id]);
+        // 08:00-08:20 and 08:20-08:40 overlap the booked 08:15-08:30; only 08:40 is created.
+        let created: Vec<_> = publication.create.iter().map(|p| p.starts_at).collect();
+        assert_eq!(created, vec![after[2].starts_at]);
     }
 }

@@ -134,6 +134,7 @@ pub(crate) fn slot(r: &impl Columns) -> sqlx::Result<Slot> {
         starts_at: r.instant("s_starts_at")?,
         ends_at: r.instant("s_ends_at")?,
         booking_id: r.opt_uuid("s_booking_id")?.map(Into::into),
+        withdrawn_at: r.opt_instant("s_withdrawn_at")?,
     })
 }
 
@@ -217,6 +218,70 @@ pub(crate) fn service_setting(r: &impl Columns) -> sqlx::Result<ServiceSetting> 
         active: r.flag("us_active")?,
         audience: word(r, "us_audience")?,
         terms_text: r.text("us_terms_text")?,
+        terms_html: r.text("us_terms_html")?,
+    })
+}
+
+pub(crate) fn inbox_message(r: &impl Columns) -> sqlx::Result<InboxMessage> {
+    Ok(InboxMessage {
+        id: r.uuid("m_id")?,
+        resident_id: r.uuid("m_resident_id")?.into(),
+        booking_id: r.opt_uuid("m_booking_id")?.map(Into::into),
+        kind: word(r, "m_kind")?,
+        subject: r.text("m_subject")?,
+        body: r.text("m_body")?,
+        created_at: r.instant("m_created_at")?,
+        read_at: r.opt_instant("m_read_at")?,
+    })
+}
+
+pub(crate) fn access_entry(r: &impl Columns) -> sqlx::Result<AccessLogEntry> {
+    Ok(AccessLogEntry {
+        id: r.uuid("a_id")?,
+        at: r.instant("a_at")?,
+        actor_id: r.uuid("a_actor_id")?.into(),
+        actor_role: word(r, "a_actor_role")?,
+        actor_name: r.opt_text("a_actor_name")?,
+        unit_id: r.opt_uuid("a_unit_id")?.map(Into::into),
+        action: word(r, "a_action")?,
+        resident_id: r.uuid("a_resident_id")?.into(),
+        booking_id: r.opt_uuid("a_booking_id")?.map(Into::into),
+    })
+}
+
+/// A template or one-day block; `weekday` is ISO (1 = Monday).
+pub(crate) fn schedule_block(r: &impl Columns) -> sqlx::Result<tidbok_domain::schedule::ScheduleBlock> {
+    let weekday = match r.int("sb_weekday")? {
+        1 => chrono::Weekday::Mon,
+        2 => chrono::Weekday::Tue,
+        3 => chrono::Weekday::Wed,
+        4 => chrono::Weekday::Thu,
+        5 => chrono::Weekday::Fri,
+        6 => chrono::Weekday::Sat,
+        7 => chrono::Weekday::Sun,
+        other => return Err(corrupt(format!("weekday {other}"))),
+    };
+    let minute = u32::try_from(r.int("sb_start_minute")?).map_err(corrupt)?;
+    let start = chrono::NaiveTime::from_hms_opt(minute / 60, minute % 60, 0).ok_or_else(|| corrupt("start"))?;
+    tidbok_domain::schedule::ScheduleBlock::new(
+        weekday,
+        r.uuid("sb_appointment_type_id")?.into(),
+        start,
+        u16::try_from(r.int("sb_slot_length_minutes")?).map_err(corrupt)?,
+        u16::try_from(r.int("sb_slot_count")?).map_err(corrupt)?,
+    )
+    .map_err(corrupt)
+}
+
+pub(crate) fn outbox_entry(r: &impl Columns) -> sqlx::Result<tidbok_domain::ports::OutboxEntry> {
+    Ok(tidbok_domain::ports::OutboxEntry {
+        id: r.uuid("id")?,
+        message_id: r.uuid("message_id")?,
+        channel: word(r, "channel")?,
+        recipient: r.text("recipient")?,
+        subject: r.text("subject")?,
+        body: r.text("body")?,
+        attempts: u32::try_from(r.int("attempts")?).map_err(corrupt)?,
     })
 }
 

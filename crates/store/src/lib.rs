@@ -9,11 +9,15 @@
 //! database are retried.
 #![forbid(unsafe_code)]
 
+// The SQL macros come first: the backend modules expand them.
+#[macro_use]
+mod sql;
+#[macro_use]
+mod sql_staff;
 mod columns;
 mod error;
 mod postgres;
 mod retry;
-mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;

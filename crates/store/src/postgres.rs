@@ -5,7 +5,7 @@
 use crate::columns::{self, Columns};
 use crate::error::{db_error, is_unique_violation, Failure};
 use crate::retry::retrying;
-use crate::sql::{self, impl_ports};
+use crate::{sql, sql_staff};
 use crate::{ConnectError, StoreConfig};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use std::str::FromStr;
 use std::time::Duration;
 use tidbok_domain::ports::*;
-use tidbok_domain::schedule::PlannedSlot;
+use tidbok_domain::schedule::{ExistingSlot, PlannedSlot, Publication, ScheduleBlock};
 use tidbok_domain::*;
 
 #[derive(Clone)]
@@ -54,3 +54,4 @@ impl PgStore {
 }
 
 impl_ports!(PgStore, sqlx::Postgres);
+impl_staff_ports!(PgStore, sqlx::Postgres, sql_staff::CLAIM_DUE_POSTGRES);

@@ -24,7 +24,7 @@ macro_rules! slot_cols {
     () => {
         "s.id AS s_id, s.unit_id AS s_unit_id, s.practitioner_id AS s_practitioner_id, \
          s.appointment_type_id AS s_appointment_type_id, s.starts_at AS s_starts_at, s.ends_at AS s_ends_at, \
-         s.booking_id AS s_booking_id"
+         s.booking_id AS s_booking_id, s.withdrawn_at AS s_withdrawn_at"
     };
 }
 macro_rules! booking_cols {
@@ -87,20 +87,20 @@ macro_rules! booking_details_select {
 
 /// Free slots per Stockholm date, for one type at one unit (the calendar).
 pub const FREE_SLOT_COUNTS_BY_TYPE: &str = "SELECT s.local_date AS day, COUNT(*) AS n FROM slots s \
-     WHERE s.unit_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL \
+     WHERE s.unit_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL AND s.withdrawn_at IS NULL \
        AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 \
      GROUP BY s.local_date ORDER BY s.local_date";
 
 /// Free slots per date of one practitioner, type and length (rebook targets).
 pub const FREE_SLOT_COUNTS_BY_PRACTITIONER: &str = "SELECT s.local_date AS day, COUNT(*) AS n FROM slots s \
-     WHERE s.practitioner_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL \
+     WHERE s.practitioner_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL AND s.withdrawn_at IS NULL \
        AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND s.length_minutes = $6 \
      GROUP BY s.local_date ORDER BY s.local_date";
 
 pub const FREE_SLOTS_BY_TYPE: &str = concat!(
     slot_details_select!(),
     slot_details_from!(),
-    " WHERE s.unit_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL \
+    " WHERE s.unit_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL AND s.withdrawn_at IS NULL \
        AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 \
      ORDER BY s.starts_at, s.id LIMIT 2000"
 );
@@ -108,7 +108,7 @@ pub const FREE_SLOTS_BY_TYPE: &str = concat!(
 pub const FREE_SLOTS_BY_PRACTITIONER: &str = concat!(
     slot_details_select!(),
     slot_details_from!(),
-    " WHERE s.practitioner_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL \
+    " WHERE s.practitioner_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL AND s.withdrawn_at IS NULL \
        AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND s.length_minutes = $6 \
      ORDER BY s.starts_at, s.id LIMIT 2000"
 );
@@ -137,7 +137,7 @@ pub const UNIT_TYPES: &str = concat!(
 pub const PRACTITIONER_BY_ID: &str = concat!("SELECT ", practitioner_cols!(), " FROM practitioners p WHERE p.id = $1");
 pub const SERVICE_SETTINGS: &str =
     "SELECT us.unit_id AS us_unit_id, us.service AS us_service, us.active AS us_active, \
-     us.audience AS us_audience, us.terms_text AS us_terms_text FROM unit_services us \
+     us.audience AS us_audience, us.terms_text AS us_terms_text, us.terms_html AS us_terms_html FROM unit_services us \
      WHERE us.unit_id = $1 ORDER BY us.service";
 pub const IN_SELECTION: &str =
     "SELECT COUNT(*) AS n FROM service_selection WHERE unit_id = $1 AND service = $2 AND pnr = $3";
@@ -149,8 +149,11 @@ pub const ESTABLISHED_CONTACT: &str = "SELECT COUNT(*) AS n FROM bookings b \
      WHERE b.resident_id = $1 AND b.unit_id = $2 AND t.profession = $3 \
        AND b.status IN ('booked', 'arrived') AND b.starts_at > $4";
 
+/// The claim. The start is checked by the caller from RETURNING, not in the
+/// WHERE: a range condition there tempts PostgreSQL's generic plan into a
+/// scan of a partial index instead of the primary key.
 pub const CLAIM_SLOT: &str = "UPDATE slots SET booking_id = $1 \
-     WHERE id = $2 AND booking_id IS NULL AND starts_at > $3 RETURNING unit_id, starts_at";
+     WHERE id = $2 AND booking_id IS NULL AND withdrawn_at IS NULL RETURNING unit_id, starts_at";
 pub const RELEASE_SLOT: &str = "UPDATE slots SET booking_id = NULL WHERE id = $1 AND booking_id = $2";
 pub const INSERT_BOOKING: &str = "INSERT INTO bookings \
      (id, slot_id, resident_id, unit_id, starts_at, status, booked_by_kind, booked_by_id, booked_at, \
@@ -179,13 +182,39 @@ pub const INSERT_TYPE: &str = "INSERT INTO appointment_types \
      (id, region_id, name, profession, mode, default_length_minutes, portal_policy, min_age_years, \
       established_contact_only, instructions, retired) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-pub const PUT_SERVICE: &str = "INSERT INTO unit_services (unit_id, service, active, audience, terms_text) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit_id, service) DO UPDATE \
-     SET active = excluded.active, audience = excluded.audience, terms_text = excluded.terms_text";
+pub const PUT_SERVICE: &str = "INSERT INTO unit_services (unit_id, service, active, audience, terms_text, terms_html) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unit_id, service) DO UPDATE \
+     SET active = excluded.active, audience = excluded.audience, terms_text = excluded.terms_text, \
+         terms_html = excluded.terms_html";
 pub const ADD_TO_SELECTION: &str =
     "INSERT INTO service_selection (unit_id, service, pnr) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
 pub const INSERT_RESIDENT: &str = "INSERT INTO residents (id, pnr, name, created_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (pnr) DO NOTHING";
+
+pub const INSERT_INBOX: &str = "INSERT INTO inbox_messages \
+     (id, resident_id, booking_id, kind, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub const INSERT_OUTBOX: &str = "INSERT INTO outbox \
+     (id, message_id, channel, recipient, subject, body, status, attempts, next_attempt_at, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)";
+pub const INSERT_ACCESS: &str = "INSERT INTO access_log \
+     (id, at, actor_id, actor_role, actor_name, unit_id, action, resident_id, booking_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+pub const LOCK_PRACTITIONER: &str = "UPDATE practitioners SET book_version = book_version + 1 WHERE id = $1";
+pub const WITHDRAW_OVERLAPPING_FREE: &str = "UPDATE slots SET withdrawn_at = $4 \
+     WHERE practitioner_id = $1 AND booking_id IS NULL AND withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2";
+pub const OVERLAPPING_BOOKED: &str = "SELECT COUNT(*) AS n FROM slots \
+     WHERE practitioner_id = $1 AND booking_id IS NOT NULL AND withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2";
+pub const INSERT_BOOKED_SLOT: &str = "INSERT INTO slots \
+     (id, unit_id, practitioner_id, appointment_type_id, starts_at, ends_at, local_date, length_minutes, booking_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+pub const OFFER_TYPE: &str =
+    "INSERT INTO unit_appointment_types (unit_id, appointment_type_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+pub const MARK_ARRIVED: &str =
+    "UPDATE bookings SET status = 'arrived' WHERE id = $1 AND status = 'booked' RETURNING slot_id";
+pub const MARK_ENTERED_IN_ERROR: &str = "UPDATE bookings SET status = 'entered_in_error', \
+     cancelled_by_kind = $2, cancelled_by_id = $3, cancelled_at = $4 \
+     WHERE id = $1 AND status IN ('booked', 'arrived') RETURNING slot_id";
+pub const SET_HIDDEN: &str = "UPDATE bookings SET hidden_in_portal = $2 WHERE id = $1";
 
 /// Rows per multi-row INSERT of slots: 8 binds each stays far below both
 /// backends' limit on bind parameters.
@@ -345,6 +374,7 @@ macro_rules! impl_ports {
                     .bind(s.active)
                     .bind(s.audience.as_str())
                     .bind(&s.terms_text)
+                    .bind(&s.terms_html)
                     .execute(&self.pool)
                     .await
                     .map_err(db_error)?;
@@ -437,7 +467,7 @@ macro_rules! impl_ports {
                             .push_bind(s.local_date)
                             .push_bind((s.ends_at - s.starts_at).num_minutes() as i32);
                     });
-                    insert.push(" ON CONFLICT (practitioner_id, starts_at) DO NOTHING");
+                    insert.push(" ON CONFLICT (practitioner_id, starts_at) WHERE withdrawn_at IS NULL DO NOTHING");
                     created += insert
                         .build()
                         .execute(&mut *tx)
@@ -524,16 +554,38 @@ macro_rules! impl_ports {
 
         #[async_trait::async_trait]
         impl tidbok_domain::ports::BookingRepository for $store {
-            async fn book(&self, b: &NewBooking, key: Option<&IdempotencyKey>) -> StoreResult<Committed<BookingId>> {
-                Ok(retrying("book", || self.try_book(b, key)).await?)
+            async fn book(
+                &self,
+                b: &NewBooking,
+                key: Option<&IdempotencyKey>,
+                effects: &Effects,
+            ) -> StoreResult<Committed<BookingId>> {
+                Ok(retrying("book", || self.try_book(b, key, effects)).await?)
             }
 
-            async fn rebook(&self, r: &Rebooking, key: Option<&IdempotencyKey>) -> StoreResult<Committed<BookingId>> {
-                Ok(retrying("rebook", || self.try_rebook(r, key)).await?)
+            async fn book_ad_hoc(&self, b: &AdHocBooking, effects: &Effects) -> StoreResult<BookingId> {
+                Ok(retrying("book_ad_hoc", || self.try_book_ad_hoc(b, effects)).await?)
             }
 
-            async fn cancel(&self, id: BookingId, c: &Cancellation) -> StoreResult<()> {
-                Ok(retrying("cancel", || self.try_cancel(id, c)).await?)
+            async fn rebook(
+                &self,
+                r: &Rebooking,
+                key: Option<&IdempotencyKey>,
+                effects: &Effects,
+            ) -> StoreResult<Committed<BookingId>> {
+                Ok(retrying("rebook", || self.try_rebook(r, key, effects)).await?)
+            }
+
+            async fn cancel(&self, id: BookingId, c: &Cancellation, effects: &Effects) -> StoreResult<()> {
+                Ok(retrying("cancel", || self.try_cancel(id, c, effects)).await?)
+            }
+
+            async fn change_status(&self, change: &StatusChange, effects: &Effects) -> StoreResult<()> {
+                Ok(retrying("change_status", || self.try_change_status(change, effects)).await?)
+            }
+
+            async fn set_hidden_in_portal(&self, id: BookingId, hidden: bool, effects: &Effects) -> StoreResult<()> {
+                Ok(retrying("set_hidden", || self.try_set_hidden(id, hidden, effects)).await?)
             }
 
             async fn booking(&self, id: BookingId) -> StoreResult<Option<BookingDetails>> {
@@ -656,6 +708,7 @@ macro_rules! impl_ports {
                 &self,
                 b: &NewBooking,
                 key: Option<&IdempotencyKey>,
+                effects: &Effects,
             ) -> Result<Committed<BookingId>, Failure> {
                 let principal = b.booked_by.uuid();
                 let mut tx = self.pool.begin().await?;
@@ -667,10 +720,12 @@ macro_rules! impl_ports {
                 let claimed = sqlx::query(sql::CLAIM_SLOT)
                     .bind(b.id.as_uuid())
                     .bind(b.slot_id.as_uuid())
-                    .bind(b.slot_must_start_after)
                     .fetch_optional(&mut *tx)
                     .await?
                     .ok_or(Conflict::SlotTaken)?;
+                if claimed.instant("starts_at")? <= b.slot_must_start_after {
+                    return Err(Conflict::SlotTaken.into());
+                }
                 let insert = sqlx::query(sql::INSERT_BOOKING)
                     .bind(b.id.as_uuid())
                     .bind(b.slot_id.as_uuid())
@@ -691,6 +746,7 @@ macro_rules! impl_ports {
                     other => other?,
                 };
                 Self::set_key_result(&mut tx, principal, IdempotentOperation::Book, key, b.id).await?;
+                Self::write_effects(&mut tx, effects).await?;
                 tx.commit().await?;
                 Ok(Committed::Created(b.id))
             }
@@ -699,6 +755,7 @@ macro_rules! impl_ports {
                 &self,
                 r: &Rebooking,
                 key: Option<&IdempotencyKey>,
+                effects: &Effects,
             ) -> Result<Committed<BookingId>, Failure> {
                 let principal = r.by.uuid();
                 let mut tx = self.pool.begin().await?;
@@ -711,10 +768,12 @@ macro_rules! impl_ports {
                 let claimed = sqlx::query(sql::CLAIM_SLOT)
                     .bind(r.new_booking_id.as_uuid())
                     .bind(r.to_slot.as_uuid())
-                    .bind(r.slot_must_start_after)
                     .fetch_optional(&mut *tx)
                     .await?
                     .ok_or(Conflict::SlotTaken)?;
+                if claimed.instant("starts_at")? <= r.slot_must_start_after {
+                    return Err(Conflict::SlotTaken.into());
+                }
                 let old = sqlx::query(sql::MARK_REBOOKED)
                     .bind(r.from.as_uuid())
                     .bind(r.by.kind().as_str())
@@ -755,11 +814,193 @@ macro_rules! impl_ports {
                     r.new_booking_id,
                 )
                 .await?;
+                Self::write_effects(&mut tx, effects).await?;
                 tx.commit().await?;
                 Ok(Committed::Created(r.new_booking_id))
             }
 
-            async fn try_cancel(&self, id: BookingId, c: &Cancellation) -> Result<(), Failure> {
+            /// Writes a change's inbox message, outbox rows and access-log
+            /// lines inside its transaction.
+            async fn write_effects<'c>(tx: &mut sqlx::Transaction<'c, $db>, effects: &Effects) -> Result<(), Failure> {
+                if let Some(notice) = &effects.notice {
+                    let m = &notice.message;
+                    sqlx::query(sql::INSERT_INBOX)
+                        .bind(m.id)
+                        .bind(m.resident_id.as_uuid())
+                        .bind(m.booking_id.map(|b| b.as_uuid()))
+                        .bind(m.kind.as_str())
+                        .bind(&m.subject)
+                        .bind(&m.body)
+                        .bind(m.created_at)
+                        .execute(&mut **tx)
+                        .await?;
+                    for d in &notice.deliveries {
+                        sqlx::query(sql::INSERT_OUTBOX)
+                            .bind(d.id)
+                            .bind(m.id)
+                            .bind(d.channel.as_str())
+                            .bind(&d.recipient)
+                            .bind(&d.subject)
+                            .bind(&d.body)
+                            .bind(m.created_at)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                }
+                for a in &effects.access {
+                    Self::insert_access(tx, a).await?;
+                }
+                Ok(())
+            }
+
+            async fn insert_access<'c>(tx: &mut sqlx::Transaction<'c, $db>, a: &AccessLogEntry) -> Result<(), Failure> {
+                sqlx::query(sql::INSERT_ACCESS)
+                    .bind(a.id)
+                    .bind(a.at)
+                    .bind(a.actor_id.as_uuid())
+                    .bind(a.actor_role.as_str())
+                    .bind(&a.actor_name)
+                    .bind(a.unit_id.map(|u| u.as_uuid()))
+                    .bind(a.action.as_str())
+                    .bind(a.resident_id.as_uuid())
+                    .bind(a.booking_id.map(|b| b.as_uuid()))
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
+            /// Takes the practitioner's row lock, so overlap checks of one
+            /// book run one at a time (no EXCLUDE constraint needed).
+            async fn lock_practitioner<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                practitioner: PractitionerId,
+            ) -> Result<(), Failure> {
+                let locked = sqlx::query(sql::LOCK_PRACTITIONER)
+                    .bind(practitioner.as_uuid())
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected();
+                if locked == 0 {
+                    return Err(Failure::Corrupt("no such practitioner".into()));
+                }
+                Ok(())
+            }
+
+            async fn try_book_ad_hoc(&self, a: &AdHocBooking, effects: &Effects) -> Result<BookingId, Failure> {
+                let s = &a.slot;
+                let b = &a.booking;
+                let mut tx = self.pool.begin().await?;
+                Self::lock_practitioner(&mut tx, s.practitioner_id).await?;
+                // Free slots in the way step aside (only if still free) ...
+                sqlx::query(sql::WITHDRAW_OVERLAPPING_FREE)
+                    .bind(s.practitioner_id.as_uuid())
+                    .bind(s.starts_at)
+                    .bind(s.ends_at)
+                    .bind(b.booked_at)
+                    .execute(&mut *tx)
+                    .await?;
+                // ... and any booking in the way, including one that got
+                // there first, refuses the time.
+                let clash = sqlx::query(sql::OVERLAPPING_BOOKED)
+                    .bind(s.practitioner_id.as_uuid())
+                    .bind(s.starts_at)
+                    .bind(s.ends_at)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .count("n")?;
+                if clash > 0 {
+                    return Err(Conflict::Overlap.into());
+                }
+                let inserted = sqlx::query(sql::INSERT_BOOKED_SLOT)
+                    .bind(a.slot_id.as_uuid())
+                    .bind(s.unit_id.as_uuid())
+                    .bind(s.practitioner_id.as_uuid())
+                    .bind(s.appointment_type_id.as_uuid())
+                    .bind(s.starts_at)
+                    .bind(s.ends_at)
+                    .bind(s.local_date)
+                    .bind((s.ends_at - s.starts_at).num_minutes() as i32)
+                    .bind(b.id.as_uuid())
+                    .execute(&mut *tx)
+                    .await;
+                match inserted {
+                    Err(e) if is_unique_violation(&e) => return Err(Conflict::Overlap.into()),
+                    other => other?,
+                };
+                sqlx::query(sql::OFFER_TYPE)
+                    .bind(s.unit_id.as_uuid())
+                    .bind(s.appointment_type_id.as_uuid())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql::INSERT_BOOKING)
+                    .bind(b.id.as_uuid())
+                    .bind(a.slot_id.as_uuid())
+                    .bind(b.resident_id.as_uuid())
+                    .bind(s.unit_id.as_uuid())
+                    .bind(s.starts_at)
+                    .bind(b.booked_by.kind().as_str())
+                    .bind(b.booked_by.uuid())
+                    .bind(b.booked_at)
+                    .bind(b.reason_for_visit.as_ref().map(|r| r.as_str()))
+                    .bind(b.message.as_ref().map(|m| m.as_str()))
+                    .bind(b.hidden_in_portal)
+                    .bind(None::<uuid::Uuid>)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::write_effects(&mut tx, effects).await?;
+                tx.commit().await?;
+                Ok(b.id)
+            }
+
+            async fn try_change_status(&self, c: &StatusChange, effects: &Effects) -> Result<(), Failure> {
+                let mut tx = self.pool.begin().await?;
+                match c.to {
+                    BookingStatus::Arrived => {
+                        sqlx::query(sql::MARK_ARRIVED)
+                            .bind(c.booking.as_uuid())
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .ok_or(Conflict::BookingNotActive)?;
+                    }
+                    BookingStatus::EnteredInError => {
+                        let row = sqlx::query(sql::MARK_ENTERED_IN_ERROR)
+                            .bind(c.booking.as_uuid())
+                            .bind(c.by.kind().as_str())
+                            .bind(c.by.uuid())
+                            .bind(c.at)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .ok_or(Conflict::BookingNotActive)?;
+                        sqlx::query(sql::RELEASE_SLOT)
+                            .bind(row.uuid("slot_id")?)
+                            .bind(c.booking.as_uuid())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    other => return Err(Failure::Corrupt(format!("no status change to {other}"))),
+                }
+                Self::write_effects(&mut tx, effects).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn try_set_hidden(&self, id: BookingId, hidden: bool, effects: &Effects) -> Result<(), Failure> {
+                let mut tx = self.pool.begin().await?;
+                let changed = sqlx::query(sql::SET_HIDDEN)
+                    .bind(id.as_uuid())
+                    .bind(hidden)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err(Conflict::BookingNotActive.into());
+                }
+                Self::write_effects(&mut tx, effects).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn try_cancel(&self, id: BookingId, c: &Cancellation, effects: &Effects) -> Result<(), Failure> {
                 let mut tx = self.pool.begin().await?;
                 let row = sqlx::query(sql::CANCEL_BOOKING)
                     .bind(id.as_uuid())
@@ -775,11 +1016,10 @@ macro_rules! impl_ports {
                     .bind(id.as_uuid())
                     .execute(&mut *tx)
                     .await?;
+                Self::write_effects(&mut tx, effects).await?;
                 tx.commit().await?;
                 Ok(())
             }
         }
     };
 }
-
-pub(crate) use impl_ports;

@@ -4,14 +4,14 @@
 use crate::columns::{self, Columns};
 use crate::error::{db_error, is_unique_violation, Failure};
 use crate::retry::retrying;
-use crate::sql::{self, impl_ports};
+use crate::{sql, sql_staff};
 use crate::{ConnectError, StoreConfig};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
 use tidbok_domain::ports::*;
-use tidbok_domain::schedule::PlannedSlot;
+use tidbok_domain::schedule::{ExistingSlot, PlannedSlot, Publication, ScheduleBlock};
 use tidbok_domain::*;
 
 #[derive(Clone)]
@@ -53,3 +53,4 @@ impl SqliteStore {
 }
 
 impl_ports!(SqliteStore, sqlx::Sqlite);
+impl_staff_ports!(SqliteStore, sqlx::Sqlite, sql_staff::CLAIM_DUE_SQLITE);

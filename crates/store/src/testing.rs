@@ -340,6 +340,7 @@ pub mod fixture {
                 active,
                 audience,
                 terms_text: format!("Villkor för {service}."),
+                terms_html: format!("<p>Villkor för {service}.</p>"),
             };
             self.store.put_service_setting(&setting).await.expect("service");
         }

@@ -2,11 +2,13 @@
 //! types, dates and slots; book, list, cancel and rebook. Each checks the rules
 //! in [`crate::rules`] and leaves races to the store.
 
+use super::{effects_for, provisional, rebooked};
 use crate::ids::*;
 use crate::model::*;
+use crate::notify::Composer;
 use crate::ports::*;
 use crate::rules::{self, Ineligibility, OnlineRefusal, RebookMismatch, ServiceNotActive};
-use crate::text::{BookingMessage, CancellationReason, ReasonForVisit};
+use crate::text::{BookingMessage, CancellationReason, EmailAddress, PhoneNumber, ReasonForVisit};
 use crate::time::{local_date, Horizon};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -37,6 +39,8 @@ pub enum PortalError {
     BookingNotActive,
     #[error("the idempotency key was used for another request")]
     IdempotencyKeyReused,
+    #[error("turning {0} notifications on needs an address for them")]
+    ContactRequired(Channel),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -104,16 +108,17 @@ pub struct ResidentBooking {
     pub can_rebook: Result<(), OnlineRefusal>,
 }
 
-/// The resident-facing use cases over a store and a clock.
+/// The resident-facing use cases over a store, a clock and the message texts.
 #[derive(Clone)]
 pub struct ResidentPortal {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    composer: Arc<dyn Composer>,
 }
 
 impl ResidentPortal {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, composer: Arc<dyn Composer>) -> Self {
+        Self { store, clock, composer }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -275,7 +280,15 @@ impl ResidentPortal {
             hidden_in_portal: false,
             slot_must_start_after: now,
         };
-        let committed = self.store.book(&booking, key).await?;
+        let effects = effects_for(
+            self.composer.as_ref(),
+            NotificationKind::BookedOnline,
+            resident,
+            &provisional(&booking, &slot),
+            now,
+            Vec::new(),
+        );
+        let committed = self.store.book(&booking, key, &effects).await?;
         let view = self.view(resident, *committed.value()).await?;
         Ok(committed.map(|_| view))
     }
@@ -328,7 +341,18 @@ impl ResidentPortal {
             by: Actor::Resident(resident.id),
             at: now,
         };
-        self.store.cancel(id, &cancellation).await?;
+        let mut after = current.details.clone();
+        after.booking.status = BookingStatus::Cancelled;
+        after.booking.cancellation = Some(cancellation.clone());
+        let effects = effects_for(
+            self.composer.as_ref(),
+            NotificationKind::CancelledOnline,
+            resident,
+            &after,
+            now,
+            Vec::new(),
+        );
+        self.store.cancel(id, &cancellation, &effects).await?;
         self.view(resident, id).await
     }
 
@@ -389,9 +413,69 @@ impl ResidentPortal {
             at: now,
             slot_must_start_after: now,
         };
-        let committed = self.store.rebook(&rebooking, key).await?;
+        let after = rebooked(&current.details, &rebooking, &target);
+        let effects = effects_for(
+            self.composer.as_ref(),
+            NotificationKind::RebookedOnline,
+            resident,
+            &after,
+            now,
+            Vec::new(),
+        );
+        let committed = self.store.rebook(&rebooking, key, &effects).await?;
         let view = self.view(resident, *committed.value()).await?;
         Ok(committed.map(|_| view))
+    }
+
+    /// The resident's inbox, newest first.
+    pub async fn inbox(&self, resident: &Resident) -> PortalResult<Vec<InboxMessage>> {
+        Ok(self.store.inbox(resident.id).await?)
+    }
+
+    pub async fn inbox_message(&self, resident: &Resident, id: uuid::Uuid) -> PortalResult<InboxMessage> {
+        let message = self.store.inbox_message(id).await?.ok_or(PortalError::NotFound)?;
+        if message.resident_id != resident.id {
+            return Err(PortalError::NotFound);
+        }
+        Ok(message)
+    }
+
+    pub async fn mark_read(&self, resident: &Resident, id: uuid::Uuid) -> PortalResult<InboxMessage> {
+        if !self.store.mark_read(id, resident.id, self.clock.now()).await? {
+            return Err(PortalError::NotFound);
+        }
+        self.inbox_message(resident, id).await
+    }
+
+    /// Notification settings: a channel can be on only with an address for it.
+    pub async fn update_contact(
+        &self,
+        resident: &Resident,
+        phone: Option<PhoneNumber>,
+        email: Option<EmailAddress>,
+        choices: NotificationChoices,
+    ) -> PortalResult<Resident> {
+        if choices.sms && phone.is_none() {
+            return Err(PortalError::ContactRequired(Channel::Sms));
+        }
+        if choices.email && email.is_none() {
+            return Err(PortalError::ContactRequired(Channel::Email));
+        }
+        self.store
+            .update_contact(
+                resident.id,
+                phone.as_ref().map(|p| p.as_str()),
+                email.as_ref().map(|e| e.as_str()),
+                choices,
+            )
+            .await?;
+        self.store.resident(resident.id).await?.ok_or(PortalError::NotFound)
+    }
+
+    /// Loggutdrag: who accessed the resident's data, newest first, with the
+    /// unit's name.
+    pub async fn access_log(&self, resident: &Resident) -> PortalResult<Vec<(AccessLogEntry, Option<String>)>> {
+        Ok(self.store.resident_access_log(resident.id, 500).await?)
     }
 
     async fn replay(

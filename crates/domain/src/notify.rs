@@ -1,0 +1,162 @@
+//! Notifications (rule 10 and confirmations): what a resident is told about
+//! a change of a booking, and by which channels. The texts come from a
+//! [`Composer`] (templates in the API crate); this module decides who gets
+//! what.
+
+use crate::ids::*;
+use crate::model::*;
+use chrono::{DateTime, Utc};
+
+/// The texts of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    pub subject: String,
+    /// For the inbox and e-mail.
+    pub body: String,
+    /// Short, for SMS.
+    pub sms: String,
+}
+
+/// Renders messages from templates.
+pub trait Composer: Send + Sync {
+    /// The message about `booking` as it is after the change.
+    fn compose(&self, kind: NotificationKind, booking: &BookingDetails) -> Composed;
+}
+
+/// Rule 10: staff booking and rebooking always notify; staff cancellation
+/// notifies unless the region has switched it off. A resident's own actions
+/// are confirmed.
+pub fn notifies(kind: NotificationKind, region: &Region) -> bool {
+    match kind {
+        NotificationKind::CancelledByStaff => region.notify_on_staff_cancel,
+        _ => true,
+    }
+}
+
+/// The inbox message and one delivery per channel the resident has chosen
+/// (and given an address for).
+pub fn notice(
+    kind: NotificationKind,
+    resident: &Resident,
+    booking: Option<BookingId>,
+    composed: Composed,
+    now: DateTime<Utc>,
+) -> Notice {
+    let mut deliveries = Vec::new();
+    if let (true, Some(email)) = (resident.notifications.email, &resident.email) {
+        deliveries.push(Delivery {
+            id: uuid::Uuid::new_v4(),
+            channel: Channel::Email,
+            recipient: email.clone(),
+            subject: composed.subject.clone(),
+            body: composed.body.clone(),
+        });
+    }
+    if let (true, Some(phone)) = (resident.notifications.sms, &resident.phone) {
+        deliveries.push(Delivery {
+            id: uuid::Uuid::new_v4(),
+            channel: Channel::Sms,
+            recipient: phone.clone(),
+            subject: composed.subject.clone(),
+            body: composed.sms.clone(),
+        });
+    }
+    Notice {
+        message: InboxMessage {
+            id: uuid::Uuid::new_v4(),
+            resident_id: resident.id,
+            booking_id: booking,
+            kind,
+            subject: composed.subject,
+            body: composed.body,
+            created_at: now,
+            read_at: None,
+        },
+        deliveries,
+    }
+}
+
+/// How long to wait before attempt `attempts + 1` of a delivery: 30 s,
+/// doubling, at most six hours.
+pub fn retry_delay(attempts: u32) -> chrono::Duration {
+    let seconds = 30i64.saturating_mul(1i64 << attempts.saturating_sub(1).min(10));
+    chrono::Duration::seconds(seconds.min(6 * 3600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pnr::PersonalIdentityNumber;
+
+    fn resident(sms: bool, email: bool) -> Resident {
+        Resident {
+            id: ResidentId::generate(),
+            pnr: PersonalIdentityNumber::from_stored("191212121212").unwrap(),
+            name: None,
+            phone: Some("+46701234567".into()),
+            email: Some("anna@example.se".into()),
+            notifications: NotificationChoices { sms, email },
+        }
+    }
+
+    fn composed() -> Composed {
+        Composed {
+            subject: "Bokad tid".into(),
+            body: "Lång text".into(),
+            sms: "Kort".into(),
+        }
+    }
+
+    #[test]
+    fn staff_cancellation_notifies_only_where_the_region_wants_it() {
+        let mut region = Region {
+            id: RegionId::generate(),
+            name: "R".into(),
+            notify_on_staff_cancel: true,
+        };
+        assert!(notifies(NotificationKind::CancelledByStaff, &region));
+        region.notify_on_staff_cancel = false;
+        assert!(!notifies(NotificationKind::CancelledByStaff, &region));
+        assert!(
+            notifies(NotificationKind::BookedByStaff, &region) && notifies(NotificationKind::RebookedByStaff, &region)
+        );
+    }
+
+    #[test]
+    fn deliveries_follow_the_residents_choices() {
+        let now = Utc::now();
+        let both = notice(
+            NotificationKind::BookedByStaff,
+            &resident(true, true),
+            None,
+            composed(),
+            now,
+        );
+        let channels: Vec<_> = both.deliveries.iter().map(|d| (d.channel, d.body.as_str())).collect();
+        assert_eq!(channels, [(Channel::Email, "Lång text"), (Channel::Sms, "Kort")]);
+        let none = notice(
+            NotificationKind::BookedByStaff,
+            &resident(false, false),
+            None,
+            composed(),
+            now,
+        );
+        assert!(none.deliveries.is_empty(), "the inbox message alone");
+        assert_eq!(none.message.subject, "Bokad tid");
+        let mut no_address = resident(true, true);
+        no_address.phone = None;
+        assert_eq!(
+            notice(NotificationKind::BookedOnline, &no_address, None, composed(), now)
+                .deliveries
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_six_hours() {
+        let delays: Vec<_> = (1..=4).map(|a| retry_delay(a).num_seconds()).collect();
+        assert_eq!(delays, [30, 60, 120, 240]);
+        assert_eq!(retry_delay(30).num_seconds(), 6 * 3600);
+    }
+}

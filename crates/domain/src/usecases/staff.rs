@@ -1,0 +1,722 @@
+//! The staff's desk: the unit's appointment book (day and week views, staff
+//! bookings, arrival, cancellation, rebooking, entered in error, summons, the
+//! cancellation feed) and its scheduling (templates, publishing, one-day
+//! changes, empty days, the horizon report). Every read or change of a
+//! resident's data leaves a line in the access log.
+
+use super::{effects_for, provisional, rebooked};
+use crate::ids::*;
+use crate::model::*;
+use crate::notify::{notifies, Composer};
+use crate::pnr::{PersonalIdentityNumber, PnrError};
+use crate::ports::*;
+use crate::schedule::{expand, expand_block_on, plan_publication, BlockError, PlannedSlot, ScheduleBlock};
+use crate::staff::{Permission, StaffMember};
+use crate::text::{BookingMessage, CancellationReason, ReasonForVisit};
+use crate::time::{local_date, Horizon, ZONE};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// Why a staff-side request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("not found")]
+    NotFound,
+    #[error("not allowed for this role or unit")]
+    Forbidden,
+    #[error("the slot is not free")]
+    SlotTaken,
+    #[error("the booking is no longer active")]
+    BookingNotActive,
+    #[error("the time collides with another booking of the practitioner")]
+    Overlap,
+    #[error("blocks {first} and {second} overlap")]
+    TemplateOverlap { first: usize, second: usize },
+    #[error("block {index}: {error}")]
+    InvalidBlock { index: usize, error: BlockError },
+    #[error("the date range is not allowed: {0}")]
+    InvalidRange(&'static str),
+    #[error("the appointment type cannot be used here")]
+    TypeNotUsable,
+    #[error("another appointment type of the region has that name")]
+    DuplicateName,
+    #[error("the service is not set up for the unit")]
+    ServiceNotSetUp,
+    #[error("{} lines are not valid personal identity numbers", .0.len())]
+    InvalidSelection(Vec<(usize, PnrError)>),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for DeskError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(Conflict::SlotTaken) => DeskError::SlotTaken,
+            StoreError::Conflict(Conflict::BookingNotActive) => DeskError::BookingNotActive,
+            StoreError::Conflict(Conflict::Overlap) => DeskError::Overlap,
+            StoreError::Conflict(Conflict::Duplicate) => DeskError::DuplicateName,
+            other => DeskError::Store(other),
+        }
+    }
+}
+
+pub type DeskResult<T> = Result<T, DeskError>;
+
+/// The longest book view, in days.
+pub const MAX_BOOK_VIEW_DAYS: i64 = 31;
+/// The longest publication, in days.
+pub const MAX_PUBLISH_DAYS: i64 = 400;
+
+/// Where staff book a resident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffBookingTarget {
+    /// A free slot of the unit.
+    Slot(SlotId),
+    /// An ad-hoc time: the slot is made for the booking.
+    AdHoc {
+        practitioner: PractitionerId,
+        appointment_type: AppointmentTypeId,
+        starts_at: DateTime<Utc>,
+        length_minutes: u16,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffBooking {
+    pub pnr: PersonalIdentityNumber,
+    pub target: StaffBookingTarget,
+    pub reason_for_visit: Option<ReasonForVisit>,
+    pub message: Option<BookingMessage>,
+    pub hidden_in_portal: bool,
+}
+
+/// A row of the horizon report (rule 6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HorizonRow {
+    pub practitioner: Practitioner,
+    pub appointment_type: AppointmentType,
+    pub last_date: NaiveDate,
+    pub reaches_horizon: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HorizonReport {
+    pub unit: Unit,
+    /// The date the schedule must reach: eight weeks from today.
+    pub required_until: NaiveDate,
+    pub rows: Vec<HorizonRow>,
+    /// Practitioners with no live slots at all in the future.
+    pub unscheduled: Vec<Practitioner>,
+    /// True when some practitioner or type falls short of eight weeks.
+    pub short: bool,
+}
+
+#[derive(Clone)]
+pub struct StaffDesk {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    composer: Arc<dyn Composer>,
+}
+
+impl StaffDesk {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, composer: Arc<dyn Composer>) -> Self {
+        Self { store, clock, composer }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The unit, if `staff` may do `what` there.
+    pub async fn unit_for(&self, staff: &StaffMember, unit: UnitId, what: Permission) -> DeskResult<Unit> {
+        let unit = self.store.unit(unit).await?.ok_or(DeskError::NotFound)?;
+        if staff.may(what, &unit) {
+            Ok(unit)
+        } else {
+            Err(DeskError::Forbidden)
+        }
+    }
+
+    async fn practitioner_for(
+        &self,
+        staff: &StaffMember,
+        id: PractitionerId,
+        what: Permission,
+    ) -> DeskResult<(Practitioner, Unit)> {
+        let practitioner = self.store.practitioner(id).await?.ok_or(DeskError::NotFound)?;
+        let unit = self.unit_for(staff, practitioner.unit_id, what).await?;
+        Ok((practitioner, unit))
+    }
+
+    /// A booking of one of the staff's units, with its resident. Others' are
+    /// "not found", like a resident's view of other residents' bookings.
+    async fn booking_for(&self, staff: &StaffMember, id: BookingId) -> DeskResult<(BookingDetails, Resident)> {
+        let (details, resident) = self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)?;
+        if !staff.may(Permission::KeepBook, &details.unit) {
+            return Err(DeskError::NotFound);
+        }
+        Ok((details, resident))
+    }
+
+    fn access(
+        &self,
+        staff: &StaffMember,
+        unit: UnitId,
+        action: AccessAction,
+        resident: ResidentId,
+        booking: Option<BookingId>,
+    ) -> AccessLogEntry {
+        AccessLogEntry {
+            id: uuid::Uuid::new_v4(),
+            at: self.clock.now(),
+            actor_id: staff.id,
+            actor_role: staff.role,
+            actor_name: staff.name.clone(),
+            unit_id: Some(unit),
+            action,
+            resident_id: resident,
+            booking_id: booking,
+        }
+    }
+
+    async fn region_of(&self, unit: &Unit) -> DeskResult<Region> {
+        self.store.region(unit.region_id).await?.ok_or(DeskError::NotFound)
+    }
+
+    /// The appointment book of `from ..= to` (day or week view), every slot
+    /// with every booking it has had, cancelled ones included (rule 11).
+    pub async fn book(
+        &self,
+        staff: &StaffMember,
+        unit: UnitId,
+        from: NaiveDate,
+        to: NaiveDate,
+        practitioner: Option<PractitionerId>,
+    ) -> DeskResult<Vec<BookSlot>> {
+        let unit = self.unit_for(staff, unit, Permission::KeepBook).await?;
+        if to < from || (to - from).num_days() >= MAX_BOOK_VIEW_DAYS {
+            return Err(DeskError::InvalidRange("a view covers 1 to 31 days"));
+        }
+        let slots = self.store.book_slots(unit.id, from, to, practitioner).await?;
+        let seen: BTreeSet<ResidentId> = slots
+            .iter()
+            .flat_map(|s| s.bookings.iter().map(|(_, r)| r.id))
+            .collect();
+        let lines: Vec<_> = seen
+            .into_iter()
+            .map(|r| self.access(staff, unit.id, AccessAction::ViewBook, r, None))
+            .collect();
+        self.store.record_access(&lines).await?;
+        Ok(slots)
+    }
+
+    pub async fn practitioners(&self, staff: &StaffMember, unit: UnitId) -> DeskResult<Vec<Practitioner>> {
+        let unit = self.unit_for(staff, unit, Permission::ViewHorizon).await?;
+        Ok(self.store.practitioners(unit.id).await?)
+    }
+
+    /// One booking with its resident.
+    pub async fn booking(&self, staff: &StaffMember, id: BookingId) -> DeskResult<(BookingDetails, Resident)> {
+        let (details, resident) = self.booking_for(staff, id).await?;
+        let line = self.access(staff, details.unit.id, AccessAction::ViewBooking, resident.id, Some(id));
+        self.store.record_access(&[line]).await?;
+        Ok((details, resident))
+    }
+
+    /// The data of a summons (kallelse).
+    pub async fn summons(&self, staff: &StaffMember, id: BookingId) -> DeskResult<(BookingDetails, Resident)> {
+        let (details, resident) = self.booking_for(staff, id).await?;
+        let line = self.access(
+            staff,
+            details.unit.id,
+            AccessAction::PrintSummons,
+            resident.id,
+            Some(id),
+        );
+        self.store.record_access(&[line]).await?;
+        Ok((details, resident))
+    }
+
+    /// Books a resident (found or recorded by personal identity number) into
+    /// a free slot or at an ad-hoc time; the resident is notified (rule 10).
+    pub async fn book_resident(
+        &self,
+        staff: &StaffMember,
+        unit: UnitId,
+        request: StaffBooking,
+    ) -> DeskResult<(BookingDetails, Resident)> {
+        let unit = self.unit_for(staff, unit, Permission::KeepBook).await?;
+        let now = self.clock.now();
+        let resident = self.store.ensure_resident(&request.pnr, None).await?;
+        let id = BookingId::generate();
+        let new_booking = |slot_id| NewBooking {
+            id,
+            slot_id,
+            resident_id: resident.id,
+            booked_by: Actor::Staff(staff.id),
+            booked_at: now,
+            reason_for_visit: request.reason_for_visit.clone(),
+            message: request.message.clone().filter(|m| !m.as_str().is_empty()),
+            hidden_in_portal: request.hidden_in_portal,
+            slot_must_start_after: DateTime::<Utc>::MIN_UTC,
+        };
+        let access = vec![self.access(staff, unit.id, AccessAction::Book, resident.id, Some(id))];
+        match request.target {
+            StaffBookingTarget::Slot(slot_id) => {
+                let slot = self.store.slot(slot_id).await?.ok_or(DeskError::NotFound)?;
+                if slot.unit.id != unit.id {
+                    return Err(DeskError::NotFound);
+                }
+                if !slot.slot.is_free() {
+                    return Err(DeskError::SlotTaken);
+                }
+                let booking = new_booking(slot_id);
+                let effects = effects_for(
+                    self.composer.as_ref(),
+                    NotificationKind::BookedByStaff,
+                    &resident,
+                    &provisional(&booking, &slot),
+                    now,
+                    access,
+                );
+                self.store.book(&booking, None, &effects).await?;
+            }
+            StaffBookingTarget::AdHoc {
+                practitioner,
+                appointment_type,
+                starts_at,
+                length_minutes,
+            } => {
+                let (practitioner, _) = self.practitioner_for(staff, practitioner, Permission::KeepBook).await?;
+                if practitioner.unit_id != unit.id {
+                    return Err(DeskError::NotFound);
+                }
+                let ty = self.usable_type(&unit, appointment_type).await?;
+                if !crate::schedule::SLOT_LENGTH_RANGE.contains(&length_minutes) {
+                    return Err(DeskError::InvalidBlock {
+                        index: 0,
+                        error: BlockError::SlotLength,
+                    });
+                }
+                let slot_id = SlotId::generate();
+                let planned = PlannedSlot {
+                    unit_id: unit.id,
+                    practitioner_id: practitioner.id,
+                    appointment_type_id: ty.id,
+                    starts_at,
+                    ends_at: starts_at + Duration::minutes(i64::from(length_minutes)),
+                    local_date: local_date(starts_at),
+                };
+                let booking = new_booking(slot_id);
+                let slot = SlotDetails {
+                    slot: Slot {
+                        id: slot_id,
+                        unit_id: unit.id,
+                        practitioner_id: practitioner.id,
+                        appointment_type_id: ty.id,
+                        starts_at: planned.starts_at,
+                        ends_at: planned.ends_at,
+                        booking_id: None,
+                        withdrawn_at: None,
+                    },
+                    appointment_type: ty,
+                    practitioner,
+                    unit: unit.clone(),
+                };
+                let effects = effects_for(
+                    self.composer.as_ref(),
+                    NotificationKind::BookedByStaff,
+                    &resident,
+                    &provisional(&booking, &slot),
+                    now,
+                    access,
+                );
+                self.store
+                    .book_ad_hoc(
+                        &AdHocBooking {
+                            slot_id,
+                            slot: planned,
+                            booking,
+                        },
+                        &effects,
+                    )
+                    .await?;
+            }
+        }
+        let (details, resident) = self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)?;
+        Ok((details, resident))
+    }
+
+    async fn usable_type(&self, unit: &Unit, id: AppointmentTypeId) -> DeskResult<AppointmentType> {
+        let ty = self.store.appointment_type(id).await?.ok_or(DeskError::TypeNotUsable)?;
+        if ty.region_id != unit.region_id || ty.retired {
+            return Err(DeskError::TypeNotUsable);
+        }
+        Ok(ty)
+    }
+
+    /// Moves a booking to another free slot of the unit; the resident is
+    /// notified. Staff are not bound by rule 5 (that is for the portal).
+    pub async fn rebook(
+        &self,
+        staff: &StaffMember,
+        id: BookingId,
+        to_slot: SlotId,
+    ) -> DeskResult<(BookingDetails, Resident)> {
+        let (current, resident) = self.booking_for(staff, id).await?;
+        let target = self.store.slot(to_slot).await?.ok_or(DeskError::NotFound)?;
+        if target.unit.id != current.unit.id {
+            return Err(DeskError::NotFound);
+        }
+        if !target.slot.is_free() {
+            return Err(DeskError::SlotTaken);
+        }
+        let now = self.clock.now();
+        let rebooking = Rebooking {
+            from: id,
+            new_booking_id: BookingId::generate(),
+            to_slot,
+            by: Actor::Staff(staff.id),
+            at: now,
+            slot_must_start_after: DateTime::<Utc>::MIN_UTC,
+        };
+        let after = rebooked(&current, &rebooking, &target);
+        let access = vec![self.access(staff, current.unit.id, AccessAction::Rebook, resident.id, Some(id))];
+        let effects = effects_for(
+            self.composer.as_ref(),
+            NotificationKind::RebookedByStaff,
+            &resident,
+            &after,
+            now,
+            access,
+        );
+        let new_id = *self.store.rebook(&rebooking, None, &effects).await?.value();
+        self.store
+            .booking_with_resident(new_id)
+            .await?
+            .ok_or(DeskError::NotFound)
+    }
+
+    /// Cancels with a reason; notifies the resident unless the region has
+    /// switched staff-cancellation notices off (rule 10).
+    pub async fn cancel(
+        &self,
+        staff: &StaffMember,
+        id: BookingId,
+        reason: CancellationReason,
+    ) -> DeskResult<(BookingDetails, Resident)> {
+        let (current, resident) = self.booking_for(staff, id).await?;
+        let now = self.clock.now();
+        let cancellation = Cancellation {
+            reason,
+            by: Actor::Staff(staff.id),
+            at: now,
+        };
+        let access = vec![self.access(staff, current.unit.id, AccessAction::Cancel, resident.id, Some(id))];
+        let region = self.region_of(&current.unit).await?;
+        let effects = if notifies(NotificationKind::CancelledByStaff, &region) {
+            let mut after = current.clone();
+            after.booking.status = BookingStatus::Cancelled;
+            after.booking.cancellation = Some(cancellation.clone());
+            effects_for(
+                self.composer.as_ref(),
+                NotificationKind::CancelledByStaff,
+                &resident,
+                &after,
+                now,
+                access,
+            )
+        } else {
+            Effects { notice: None, access }
+        };
+        self.store.cancel(id, &cancellation, &effects).await?;
+        self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)
+    }
+
+    /// Kommit: the resident has arrived.
+    pub async fn mark_arrived(&self, staff: &StaffMember, id: BookingId) -> DeskResult<(BookingDetails, Resident)> {
+        self.change_status(staff, id, BookingStatus::Arrived, AccessAction::MarkArrived)
+            .await
+    }
+
+    /// A booking made by mistake: kept, marked, and its slot freed.
+    pub async fn mark_entered_in_error(
+        &self,
+        staff: &StaffMember,
+        id: BookingId,
+    ) -> DeskResult<(BookingDetails, Resident)> {
+        self.change_status(
+            staff,
+            id,
+            BookingStatus::EnteredInError,
+            AccessAction::MarkEnteredInError,
+        )
+        .await
+    }
+
+    async fn change_status(
+        &self,
+        staff: &StaffMember,
+        id: BookingId,
+        to: BookingStatus,
+        action: AccessAction,
+    ) -> DeskResult<(BookingDetails, Resident)> {
+        let (current, resident) = self.booking_for(staff, id).await?;
+        let now = self.clock.now();
+        let effects = Effects {
+            notice: None,
+            access: vec![self.access(staff, current.unit.id, action, resident.id, Some(id))],
+        };
+        self.store
+            .change_status(
+                &StatusChange {
+                    booking: id,
+                    to,
+                    by: Actor::Staff(staff.id),
+                    at: now,
+                },
+                &effects,
+            )
+            .await?;
+        self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)
+    }
+
+    /// "Dölj i 1177".
+    pub async fn set_hidden_in_portal(
+        &self,
+        staff: &StaffMember,
+        id: BookingId,
+        hidden: bool,
+    ) -> DeskResult<(BookingDetails, Resident)> {
+        let (current, resident) = self.booking_for(staff, id).await?;
+        let effects = Effects {
+            notice: None,
+            access: vec![self.access(
+                staff,
+                current.unit.id,
+                AccessAction::SetHiddenInPortal,
+                resident.id,
+                Some(id),
+            )],
+        };
+        self.store.set_hidden_in_portal(id, hidden, &effects).await?;
+        self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)
+    }
+
+    /// Residents' cancellations and rebookings since `since` (rule 11: the
+    /// unit is told what 1177 never told it).
+    pub async fn cancellation_feed(
+        &self,
+        staff: &StaffMember,
+        unit: UnitId,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> DeskResult<Vec<FeedEntry>> {
+        let unit = self.unit_for(staff, unit, Permission::KeepBook).await?;
+        let entries = self.store.cancellation_feed(unit.id, since, limit).await?;
+        let lines: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                self.access(
+                    staff,
+                    unit.id,
+                    AccessAction::ViewCancellationFeed,
+                    e.resident.id,
+                    Some(e.booking.booking.id),
+                )
+            })
+            .collect();
+        self.store.record_access(&lines).await?;
+        Ok(entries)
+    }
+
+    pub async fn template(&self, staff: &StaffMember, practitioner: PractitionerId) -> DeskResult<Vec<ScheduleBlock>> {
+        let (practitioner, _) = self.practitioner_for(staff, practitioner, Permission::Schedule).await?;
+        Ok(self.store.template(practitioner.id).await?)
+    }
+
+    /// Replaces a practitioner's template. Overlapping blocks are refused,
+    /// naming both.
+    pub async fn put_template(
+        &self,
+        staff: &StaffMember,
+        practitioner: PractitionerId,
+        blocks: Vec<ScheduleBlock>,
+    ) -> DeskResult<Vec<ScheduleBlock>> {
+        let (practitioner, unit) = self.practitioner_for(staff, practitioner, Permission::Schedule).await?;
+        self.check_blocks(&unit, &blocks).await?;
+        self.store.replace_template(practitioner.id, &blocks).await?;
+        Ok(blocks)
+    }
+
+    async fn check_blocks(&self, unit: &Unit, blocks: &[ScheduleBlock]) -> DeskResult<()> {
+        for (i, a) in blocks.iter().enumerate() {
+            if let Some(j) = blocks.iter().skip(i + 1).position(|b| a.overlaps(b)) {
+                return Err(DeskError::TemplateOverlap {
+                    first: i,
+                    second: i + 1 + j,
+                });
+            }
+        }
+        let types: BTreeSet<_> = blocks.iter().map(|b| b.appointment_type_id).collect();
+        for ty in types {
+            self.usable_type(unit, ty).await?;
+        }
+        Ok(())
+    }
+
+    /// Generates the slots of `from ..= to` from the template (and the
+    /// one-day changes). Idempotent; free slots that no longer fit are
+    /// withdrawn; booked ones stay and come back as conflicts.
+    pub async fn publish(
+        &self,
+        staff: &StaffMember,
+        practitioner: PractitionerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> DeskResult<Published> {
+        let (practitioner, _) = self.practitioner_for(staff, practitioner, Permission::Schedule).await?;
+        let today = local_date(self.clock.now());
+        if to < from || from < today || (to - from).num_days() >= MAX_PUBLISH_DAYS {
+            return Err(DeskError::InvalidRange("publish from today, at most 400 days"));
+        }
+        self.republish(&practitioner, from, to).await
+    }
+
+    async fn republish(&self, practitioner: &Practitioner, from: NaiveDate, to: NaiveDate) -> DeskResult<Published> {
+        let now = self.clock.now();
+        let template = self.store.template(practitioner.id).await?;
+        let overrides: BTreeMap<_, _> = self
+            .store
+            .day_overrides(practitioner.id, from, to)
+            .await?
+            .into_iter()
+            .collect();
+        let mut planned = Vec::new();
+        for day in from.iter_days().take_while(|d| *d <= to) {
+            match overrides.get(&day) {
+                Some(blocks) => {
+                    for b in blocks {
+                        planned.extend(expand_block_on(practitioner.unit_id, practitioner.id, b, day));
+                    }
+                }
+                None => planned.extend(expand(practitioner.unit_id, practitioner.id, &template, day, day)),
+            }
+        }
+        // The past is history: slots that have started are neither created
+        // nor withdrawn.
+        planned.retain(|p| p.starts_at > now);
+        let mut existing = self.store.live_slots(practitioner.id, from, to).await?;
+        existing.retain(|e| e.starts_at > now);
+        let publication = plan_publication(&existing, &planned);
+        Ok(self.store.apply_publication(&publication, now).await?)
+    }
+
+    /// Ändra mall tillfälligt: other blocks for one date only (their weekday
+    /// is the date's). An empty list is an empty day (tom dag). The date is
+    /// republished at once; booked slots that no longer fit are reported.
+    pub async fn change_day(
+        &self,
+        staff: &StaffMember,
+        practitioner: PractitionerId,
+        day: NaiveDate,
+        blocks: Vec<ScheduleBlock>,
+    ) -> DeskResult<Published> {
+        let (practitioner, unit) = self.practitioner_for(staff, practitioner, Permission::Schedule).await?;
+        if day < local_date(self.clock.now()) {
+            return Err(DeskError::InvalidRange("the date has passed"));
+        }
+        let blocks: Vec<_> = blocks
+            .into_iter()
+            .map(|b| ScheduleBlock {
+                weekday: day.weekday(),
+                ..b
+            })
+            .collect();
+        self.check_blocks(&unit, &blocks).await?;
+        self.store.put_day_override(practitioner.id, day, &blocks).await?;
+        self.republish(&practitioner, day, day).await
+    }
+
+    /// Undoes a one-day change: the date follows the template again.
+    pub async fn restore_day(
+        &self,
+        staff: &StaffMember,
+        practitioner: PractitionerId,
+        day: NaiveDate,
+    ) -> DeskResult<Published> {
+        let (practitioner, _) = self.practitioner_for(staff, practitioner, Permission::Schedule).await?;
+        if day < local_date(self.clock.now()) {
+            return Err(DeskError::InvalidRange("the date has passed"));
+        }
+        if !self.store.delete_day_override(practitioner.id, day).await? {
+            return Err(DeskError::NotFound);
+        }
+        self.republish(&practitioner, day, day).await
+    }
+
+    /// Rule 6: how far each practitioner and type of the unit is scheduled.
+    pub async fn horizon(&self, staff: &StaffMember, unit: UnitId) -> DeskResult<HorizonReport> {
+        let unit = self.unit_for(staff, unit, Permission::ViewHorizon).await?;
+        self.horizon_of(unit).await
+    }
+
+    /// The horizon report of every unit of the region (regional admins).
+    pub async fn region_horizon(&self, staff: &StaffMember, region: RegionId) -> DeskResult<Vec<HorizonReport>> {
+        if !staff.administers_region(region) {
+            return Err(DeskError::Forbidden);
+        }
+        let mut reports = Vec::new();
+        for unit in self.store.units().await?.into_iter().filter(|u| u.region_id == region) {
+            reports.push(self.horizon_of(unit).await?);
+        }
+        Ok(reports)
+    }
+
+    async fn horizon_of(&self, unit: Unit) -> DeskResult<HorizonReport> {
+        let required_until = Horizon::from_now(self.clock.now()).last;
+        let practitioners = self.store.practitioners(unit.id).await?;
+        let today = local_date(self.clock.now());
+        let mut rows = Vec::new();
+        let mut scheduled = BTreeSet::new();
+        for (p, t, last) in self.store.published_until(unit.id).await? {
+            if last < today {
+                continue;
+            }
+            let (Some(practitioner), Some(ty)) = (
+                practitioners.iter().find(|x| x.id == p),
+                self.store.appointment_type(t).await?,
+            ) else {
+                continue;
+            };
+            scheduled.insert(p);
+            rows.push(HorizonRow {
+                practitioner: practitioner.clone(),
+                appointment_type: ty,
+                last_date: last,
+                reaches_horizon: last >= required_until,
+            });
+        }
+        rows.sort_by(|a, b| {
+            (&a.practitioner.name, &a.appointment_type.name).cmp(&(&b.practitioner.name, &b.appointment_type.name))
+        });
+        let unscheduled: Vec<_> = practitioners
+            .into_iter()
+            .filter(|p| !scheduled.contains(&p.id))
+            .collect();
+        let short = rows.iter().any(|r| !r.reaches_horizon) || !unscheduled.is_empty();
+        Ok(HorizonReport {
+            unit,
+            required_until,
+            rows,
+            unscheduled,
+            short,
+        })
+    }
+}
+
+/// The local wall-clock start of a slot, for texts.
+pub fn local_start(t: DateTime<Utc>) -> chrono::DateTime<chrono_tz::Tz> {
+    t.with_timezone(&ZONE)
+}
