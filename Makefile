@@ -7,7 +7,7 @@ export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 ## Build and start the server on SQLite (./data/tidbok.db) with demo data and the dev login.
 run: release
-	TIDBOK_DEV_LOGIN=true TIDBOK_SEED_DEMO=true ./$${CARGO_TARGET_DIR:-target}/release/tidbok serve
+	TIDBOK_DEV_LOGIN=true TIDBOK_SEED_DEMO=true TIDBOK_OUTBOX_DIR=data/outbox ./$${CARGO_TARGET_DIR:-target}/release/tidbok serve
 
 release:
 	$(CARGO) build --release --locked -p tidbok-api --bin tidbok

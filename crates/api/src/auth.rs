@@ -79,6 +79,7 @@ pub enum Principal {
         role: Role,
         units: Vec<UnitId>,
         region: Option<RegionId>,
+        name: Option<String>,
     },
 }
 
@@ -273,6 +274,7 @@ fn principal(claims: Claims, today: chrono::NaiveDate) -> Result<Principal, Auth
                 role,
                 units: claims.units.into_iter().map(UnitId::from_uuid).collect(),
                 region: claims.region.map(RegionId::from_uuid),
+                name: claims.name.filter(|n| n.chars().count() <= 200),
             })
         }
     }
@@ -396,5 +398,44 @@ impl FromRequest for ResidentCaller {
             let resident = state.store.ensure_resident(&pnr, name.as_ref()).await?;
             Ok(ResidentCaller(resident))
         })
+    }
+}
+
+/// A member of staff or an administrator (any role but resident; residents
+/// get 403). What they may do is decided per request by the use cases.
+pub struct StaffCaller(pub tidbok_domain::staff::StaffMember);
+
+impl FromRequest for StaffCaller {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        use tidbok_domain::StaffRole;
+        std::future::ready(authenticate(req).and_then(|principal| match principal {
+            Principal::Staff {
+                id,
+                role,
+                units,
+                region,
+                name,
+            } => {
+                let role = match role {
+                    Role::Staff => StaffRole::Staff,
+                    Role::UnitAdmin => StaffRole::UnitAdmin,
+                    Role::RegionalAdmin => StaffRole::RegionalAdmin,
+                    Role::Resident => return Err(ApiError::new(ProblemType::Forbidden)),
+                };
+                Ok(StaffCaller(tidbok_domain::staff::StaffMember {
+                    id,
+                    role,
+                    units,
+                    region,
+                    name,
+                }))
+            }
+            Principal::Resident { .. } => {
+                Err(ApiError::new(ProblemType::Forbidden).detail("This endpoint is for staff and administrators."))
+            }
+        }))
     }
 }

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod config;
 pub mod dto;
+pub mod dto_staff;
 pub mod extract;
 pub mod idempotency;
 pub mod notifications;
@@ -14,7 +15,9 @@ pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod seed;
+pub mod selection;
 pub mod startup;
 pub mod state;
+pub mod summons;
 pub mod telemetry;
 pub mod terms;

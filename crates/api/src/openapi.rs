@@ -26,7 +26,10 @@ use utoipa::Modify;
     modifiers(&Common),
     components(schemas(crate::problem::Problem, crate::problem::FieldError)),
     tags(
-        (name = "resident", description = "The resident's portal: units, types, dates, slots and own bookings"),
+        (name = "resident", description = "The resident's portal: units, types, dates, slots, own bookings, inbox, notification settings and access log"),
+        (name = "staff", description = "The unit's appointment book: views, staff bookings, arrival, cancellation, summons, cancellation feed"),
+        (name = "scheduling", description = "Templates, publishing, one-day changes, empty days and the eight-week horizon"),
+        (name = "admin", description = "The type catalogue, the units' online services, terms texts, audiences and the access log"),
         (name = "dev-login", description = "Demo personas, only when the dev login is on"),
         (name = "operations", description = "Liveness and readiness"),
     )

@@ -84,6 +84,20 @@ problems! {
         "The type has an age limit or is only for residents with an established contact (rule 13). `reason` is `below_minimum_age` or `established_contact_required`; the resident should call the unit.";
     DateOutsideHorizon = "date-outside-horizon", UNPROCESSABLE_ENTITY, "The date is outside the booking horizon",
         "Residents see and book slots from now to eight weeks ahead (rule 6); `horizon_first` and `horizon_last` give the range.";
+    TimeCollides = "time-collides", CONFLICT, "The time collides with another booking",
+        "An ad-hoc booking overlaps an active booking of the same practitioner. Pick another time; nothing was booked.";
+    TemplateOverlap = "template-overlap", UNPROCESSABLE_ENTITY, "Two template blocks overlap",
+        "Blocks of one practitioner may not share a minute on the same weekday. `first` and `second` are the indexes of the two blocks in the request.";
+    InvalidDateRange = "invalid-date-range", UNPROCESSABLE_ENTITY, "The date range is not allowed",
+        "Book views cover 1 to 31 days; publishing starts today at the earliest and covers at most 400 days; one-day changes are for today or later.";
+    AppointmentTypeNotUsable = "appointment-type-not-usable", UNPROCESSABLE_ENTITY, "The appointment type cannot be used here",
+        "The type is retired, unknown, or belongs to another region's catalogue.";
+    DuplicateName = "duplicate-name", CONFLICT, "The name is taken",
+        "Another appointment type of the region already has this name.";
+    ServiceNotSetUp = "service-not-set-up", CONFLICT, "The service is not set up for the unit",
+        "A regional admin must set the service up for the unit before its terms, activation or selection can be changed.";
+    InvalidSelection = "invalid-selection", UNPROCESSABLE_ENTITY, "Some lines are not personal identity numbers",
+        "`lines` lists each invalid line of the CSV with its number and why. Nothing was imported; fix the lines and import again.";
     IdempotencyKeyReused = "idempotency-key-reused", UNPROCESSABLE_ENTITY, "The idempotency key was used for another request",
         "An `Idempotency-Key` is bound to the first request sent with it. Use a new key for a new request.";
     RateLimited = "rate-limited", TOO_MANY_REQUESTS, "Too many requests",
@@ -367,6 +381,50 @@ impl From<PortalError> for ApiError {
                 ApiError::field(field, "required", format!("{channel} notifications need one"))
             }
             PortalError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<tidbok_domain::usecases::DeskError> for ApiError {
+    fn from(e: tidbok_domain::usecases::DeskError) -> Self {
+        use tidbok_domain::usecases::DeskError as D;
+        match e {
+            D::NotFound => ApiError::not_found(),
+            D::Forbidden => ApiError::new(ProblemType::Forbidden).detail("Your role or units do not allow this."),
+            D::SlotTaken => ApiError::new(ProblemType::SlotAlreadyBooked).detail("The slot is not free."),
+            D::BookingNotActive => {
+                ApiError::new(ProblemType::BookingNotActive).detail("The booking is no longer booked.")
+            }
+            D::Overlap => ApiError::new(ProblemType::TimeCollides)
+                .detail("The time overlaps another booking of the practitioner."),
+            D::TemplateOverlap { first, second } => ApiError::new(ProblemType::TemplateOverlap)
+                .detail(format!("Blocks {first} and {second} overlap."))
+                .with("first", first)
+                .with("second", second),
+            D::InvalidBlock { index, error } => {
+                ApiError::field(&format!("blocks[{index}]"), "invalid", error.to_string())
+            }
+            D::InvalidRange(why) => ApiError::new(ProblemType::InvalidDateRange).detail(why),
+            D::TypeNotUsable => ApiError::new(ProblemType::AppointmentTypeNotUsable)
+                .detail("The appointment type is retired, unknown or of another region."),
+            D::DuplicateName => {
+                ApiError::new(ProblemType::DuplicateName).detail("Another type of the region has that name.")
+            }
+            D::ServiceNotSetUp => ApiError::new(ProblemType::ServiceNotSetUp)
+                .detail("A regional admin must set the service up for the unit first."),
+            D::InvalidSelection(lines) => {
+                let lines: Vec<_> = lines
+                    .iter()
+                    .map(|(line, error)| serde_json::json!({"line": line, "error": error.to_string()}))
+                    .collect();
+                ApiError::new(ProblemType::InvalidSelection)
+                    .detail(format!(
+                        "{} lines are not valid personal identity numbers; nothing was imported.",
+                        lines.len()
+                    ))
+                    .with("lines", lines)
+            }
+            D::Store(s) => s.into(),
         }
     }
 }

@@ -1,10 +1,13 @@
 //! The routes, registered through utoipa-actix-web so the contract is built
 //! from the real handlers.
 
+pub mod admin;
 pub mod dev;
 pub mod fallback;
 pub mod health;
+pub mod me;
 pub mod resident;
+pub mod staff;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -23,6 +26,43 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(resident::cancel)
             .service(resident::rebook_targets)
             .service(resident::rebook)
+            .service(me::inbox)
+            .service(me::message)
+            .service(me::mark_read)
+            .service(me::settings)
+            .service(me::update_settings)
+            .service(me::access_log)
+            .service(staff::me)
+            .service(staff::practitioners)
+            .service(staff::book)
+            .service(staff::book_resident)
+            .service(staff::get_booking)
+            .service(staff::set_hidden)
+            .service(staff::rebook)
+            .service(staff::cancel)
+            .service(staff::arrived)
+            .service(staff::entered_in_error)
+            .service(staff::summons)
+            .service(staff::cancellations)
+            .service(staff::get_template)
+            .service(staff::put_template)
+            .service(staff::publish)
+            .service(staff::change_day)
+            .service(staff::empty_day)
+            .service(staff::restore_day)
+            .service(staff::horizon)
+            .service(staff::region_horizon)
+            .service(admin::list_types)
+            .service(admin::create_type)
+            .service(admin::update_type)
+            .service(admin::get_region)
+            .service(admin::update_region)
+            .service(admin::services)
+            .service(admin::set_up_service)
+            .service(admin::update_terms)
+            .service(admin::set_activation)
+            .service(admin::import_selection)
+            .service(admin::access_log)
             .service(dev::personas)
             .service(dev::login),
     );
