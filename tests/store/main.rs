@@ -1,7 +1,7 @@
 //! The store contract suite: every test runs unchanged against SQLite and
 //! PostgreSQL, each on a fresh database of its own.
 
-use chrono::{DateTime, Duration, DurationRound, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, DurationRound, NaiveDate, TimeZone, Utc};
 use std::sync::Arc;
 use tidbok_domain::ports::*;
 use tidbok_domain::time::local_date;
@@ -31,7 +31,20 @@ macro_rules! on_both_backends {
     };
 }
 
+mod staff;
+use staff::*;
+
 on_both_backends!(
+    an_ad_hoc_booking_cannot_overlap_a_booking_and_withdraws_free_slots,
+    concurrent_ad_hoc_bookings_of_one_time_give_one_booking,
+    publishing_withdraws_only_free_slots_and_reports_booked_ones,
+    day_overrides_are_kept_per_date,
+    effects_are_written_with_their_change_or_not_at_all,
+    two_workers_never_claim_the_same_delivery,
+    an_expired_lease_lets_another_worker_retry_and_failures_back_off,
+    the_access_log_is_append_only,
+    the_book_lists_slots_with_every_booking_and_resident,
+    staff_status_changes_are_conditional,
     a_free_slot_is_booked_once_and_then_refused,
     two_hundred_concurrent_attempts_at_ten_slots_give_ten_bookings,
     a_cancelled_booking_frees_its_slot_at_once,

@@ -249,7 +249,7 @@ pub(crate) fn access_entry(r: &impl Columns) -> sqlx::Result<AccessLogEntry> {
     })
 }
 
-/// A template or one-day block; `weekday` is ISO (1 = Monday).
+/// A template block; `sb_weekday` is ISO (1 = Monday).
 pub(crate) fn schedule_block(r: &impl Columns) -> sqlx::Result<tidbok_domain::schedule::ScheduleBlock> {
     let weekday = match r.int("sb_weekday")? {
         1 => chrono::Weekday::Mon,
@@ -261,6 +261,14 @@ pub(crate) fn schedule_block(r: &impl Columns) -> sqlx::Result<tidbok_domain::sc
         7 => chrono::Weekday::Sun,
         other => return Err(corrupt(format!("weekday {other}"))),
     };
+    block_on(r, weekday)
+}
+
+/// A block of a one-day change, whose weekday is its date's.
+pub(crate) fn block_on(
+    r: &impl Columns,
+    weekday: chrono::Weekday,
+) -> sqlx::Result<tidbok_domain::schedule::ScheduleBlock> {
     let minute = u32::try_from(r.int("sb_start_minute")?).map_err(corrupt)?;
     let start = chrono::NaiveTime::from_hms_opt(minute / 60, minute % 60, 0).ok_or_else(|| corrupt("start"))?;
     tidbok_domain::schedule::ScheduleBlock::new(

@@ -109,8 +109,9 @@ pub const INSERT_TEMPLATE_BLOCK: &str = "INSERT INTO schedule_blocks \
      (id, practitioner_id, weekday, appointment_type_id, start_minute, slot_length_minutes, slot_count) \
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 pub const DAY_OVERRIDES: &str = concat!(
-    "SELECT o.day AS day, sb.id AS sb_id, ",
-    block_cols!(),
+    "SELECT o.day AS day, sb.id AS sb_id, sb.appointment_type_id AS sb_appointment_type_id, \
+     sb.start_minute AS sb_start_minute, sb.slot_length_minutes AS sb_slot_length_minutes, \
+     sb.slot_count AS sb_slot_count",
     " FROM day_overrides o LEFT JOIN day_override_blocks sb ON sb.practitioner_id = o.practitioner_id AND sb.day = o.day \
      WHERE o.practitioner_id = $1 AND o.day >= $2 AND o.day <= $3 ORDER BY o.day, sb.start_minute"
 );
@@ -127,6 +128,8 @@ pub const LIVE_SLOTS: &str = "SELECT id, appointment_type_id, starts_at, ends_at
 pub const WITHDRAW_FREE_SLOT: &str =
     "UPDATE slots SET withdrawn_at = $2 WHERE id = $1 AND booking_id IS NULL AND withdrawn_at IS NULL";
 pub const SLOT_HOLDER: &str = "SELECT booking_id FROM slots WHERE id = $1";
+pub const BOOKED_BETWEEN: &str = "SELECT starts_at, ends_at FROM slots \
+     WHERE practitioner_id = $1 AND booking_id IS NOT NULL AND withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2";
 
 pub const REGIONS: &str =
     "SELECT r.id AS r_id, r.name AS r_name, r.notify_on_staff_cancel AS r_notify_on_staff_cancel \
@@ -354,7 +357,7 @@ macro_rules! impl_staff_ports {
                         out.push((day, Vec::new()));
                     }
                     if row.opt_uuid("sb_id").map_err(db_error)?.is_some() {
-                        let block = columns::schedule_block(row).map_err(db_error)?;
+                        let block = columns::block_on(row, chrono::Datelike::weekday(&day)).map_err(db_error)?;
                         if let Some((_, blocks)) = out.last_mut() {
                             blocks.push(block);
                         }
@@ -844,7 +847,27 @@ macro_rules! impl_staff_ports {
                         }
                     }
                 }
-                for chunk in p.create.chunks(sql::SLOT_BATCH) {
+                // A slot booked after the publication was planned must not get a
+                // new slot on top of it: drop planned slots that overlap any
+                // booking as it stands now, inside this transaction.
+                let mut create: Vec<&PlannedSlot> = p.create.iter().collect();
+                if let (Some(first), Some(from), Some(to)) = (
+                    p.create.first(),
+                    p.create.iter().map(|s| s.starts_at).min(),
+                    p.create.iter().map(|s| s.ends_at).max(),
+                ) {
+                    let booked: Vec<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query(sql_staff::BOOKED_BETWEEN)
+                        .bind(first.practitioner_id.as_uuid())
+                        .bind(from)
+                        .bind(to)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .iter()
+                        .map(|r| Ok((r.instant("starts_at")?, r.instant("ends_at")?)))
+                        .collect::<sqlx::Result<_>>()?;
+                    create.retain(|s| !booked.iter().any(|(b0, b1)| *b0 < s.ends_at && s.starts_at < *b1));
+                }
+                for chunk in create.chunks(sql::SLOT_BATCH) {
                     let mut insert = sqlx::QueryBuilder::new(
                         "INSERT INTO slots (id, unit_id, practitioner_id, appointment_type_id, starts_at, ends_at, \
                          local_date, length_minutes) ",

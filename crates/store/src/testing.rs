@@ -131,6 +131,16 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Runs a statement as is (for tests that prove what the schema refuses).
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        match &self.backend {
+            Backend::Postgres(s) => Ok(sqlx::query(sql).execute(s.pool()).await?.rows_affected()),
+            Backend::Sqlite(s) => Ok(sqlx::query(sql).execute(s.pool()).await?.rows_affected()),
+        }
+    }
+}
+
 /// A value bound to an explained query.
 #[derive(Debug, Clone, Copy)]
 pub enum Bind {
