@@ -152,15 +152,89 @@ pub fn resident_token(pnr: &str) -> String {
 }
 
 pub fn staff_token(role: &str, units: &[UnitId]) -> String {
+    let region = (role == "regional_admin").then(RegionId::generate);
+    staff_token_full(role, units, region, "Sara Ek")
+}
+
+/// A staff-side token with every claim chosen.
+pub fn staff_token_full(role: &str, units: &[UnitId], region: Option<RegionId>, name: &str) -> String {
     let mut c = claims(role);
     c["units"] = json!(units.iter().map(|u| u.to_string()).collect::<Vec<_>>());
-    if role == "regional_admin" {
-        c["region"] = json!(uuid::Uuid::new_v4().to_string());
+    if let Some(region) = region {
+        c["region"] = json!(region.to_string());
     }
+    c["name"] = json!(name);
     token(&c)
 }
 
+/// Tokens for every role, in and out of the fixture's unit and region.
+pub struct Roles {
+    pub staff: String,
+    pub staff_elsewhere: String,
+    pub unit_admin: String,
+    pub unit_admin_elsewhere: String,
+    pub regional_admin: String,
+    pub regional_admin_elsewhere: String,
+}
+
 impl TestApp {
+    /// A second unit of the same region, with a practitioner.
+    pub async fn other_unit(&self) -> (Unit, Practitioner) {
+        let unit = Unit {
+            id: UnitId::generate(),
+            region_id: self.world.region.id,
+            name: "Vårdcentralen Annanstans".into(),
+            phone: None,
+            address: None,
+        };
+        self.world.store.insert_unit(&unit).await.unwrap();
+        let practitioner = Practitioner {
+            id: PractitionerId::generate(),
+            unit_id: unit.id,
+            name: "Per Annan".into(),
+            profession: "Läkare".into(),
+        };
+        self.world.store.insert_practitioner(&practitioner).await.unwrap();
+        (unit, practitioner)
+    }
+
+    pub async fn roles(&self) -> Roles {
+        let (other, _) = self.other_unit().await;
+        let unit = self.world.unit.id;
+        Roles {
+            staff: staff_token_full("staff", &[unit], None, "Sara Ek"),
+            staff_elsewhere: staff_token_full("staff", &[other.id], None, "Olle Annan"),
+            unit_admin: staff_token_full("unit_admin", &[unit], None, "Ulla Åberg"),
+            unit_admin_elsewhere: staff_token_full("unit_admin", &[other.id], None, "Ada Annan"),
+            regional_admin: staff_token_full("regional_admin", &[], Some(self.world.region.id), "Rolf Holm"),
+            regional_admin_elsewhere: staff_token_full("regional_admin", &[], Some(RegionId::generate()), "Ruth Annan"),
+        }
+    }
+
+    /// Staff of the fixture's unit.
+    pub fn staff(&self) -> String {
+        staff_token_full("staff", &[self.world.unit.id], None, "Sara Ek")
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

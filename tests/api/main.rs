@@ -2,6 +2,7 @@
 //! database, once on SQLite and once on PostgreSQL, and talks HTTP to it.
 
 mod helpers;
+mod sinks;
 
 mod auth;
 mod authorization;
@@ -10,3 +11,4 @@ mod contract;
 mod inputs;
 mod logs;
 mod operations;
+mod scheduling;

@@ -499,23 +499,41 @@ pub fn validate(body: &impl Validate) -> Result<(), ApiError> {
 }
 
 fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
-    let mut out: Vec<_> = errors
-        .field_errors()
-        .iter()
-        .flat_map(|(field, errs)| {
-            errs.iter().map(move |e| FieldError {
-                field: field.to_string(),
-                code: e.code.to_string(),
-                message: match (e.params.get("min"), e.params.get("max")) {
-                    (Some(min), Some(max)) => format!("must be between {min} and {max} characters"),
-                    (None, Some(max)) => format!("must be at most {max} characters"),
-                    _ => "is invalid".to_owned(),
-                },
-            })
-        })
-        .collect();
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
     out.sort_by(|a, b| a.field.cmp(&b.field));
     out
+}
+
+/// Flattens nested errors into paths such as `blocks[2].count`.
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(errs) => out.extend(errs.iter().map(|e| FieldError {
+                field: path.clone(),
+                code: e.code.to_string(),
+                message: match (e.params.get("min"), e.params.get("max"), e.code.as_ref()) {
+                    (Some(min), Some(max), "range") => format!("must be between {min} and {max}"),
+                    (None, Some(max), "range") => format!("must be at most {max}"),
+                    (Some(min), Some(max), _) => format!("must be between {min} and {max} characters"),
+                    (None, Some(max), _) => format!("must be at most {max} characters"),
+                    _ => "is invalid".to_owned(),
+                },
+            })),
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
 }
 
 /// Turns a domain text error into a field error.
