@@ -12,3 +12,4 @@ mod inputs;
 mod logs;
 mod operations;
 mod scheduling;
+mod staff;

@@ -288,7 +288,13 @@ impl StaffDesk {
                 starts_at,
                 length_minutes,
             } => {
-                let (practitioner, _) = self.practitioner_for(staff, practitioner, Permission::KeepBook).await?;
+                // The unit's permission is checked; a practitioner of another
+                // unit is simply not found here.
+                let practitioner = self
+                    .store
+                    .practitioner(practitioner)
+                    .await?
+                    .ok_or(DeskError::NotFound)?;
                 if practitioner.unit_id != unit.id {
                     return Err(DeskError::NotFound);
                 }
