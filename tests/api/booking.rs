@@ -685,7 +685,7 @@ async fn an_inactive_or_restricted_service_refuses_the_resident(app: TestApp) {
         .unwrap()["services"];
     assert_eq!(
         services[0],
-        json!({"service": "book_online", "available": false, "terms_text": "Villkor för book_online."})
+        json!({"service": "book_online", "available": false, "terms_html": "<p>Villkor för book_online.</p>"})
     );
 
     app.world

@@ -4,6 +4,7 @@
 mod helpers;
 mod sinks;
 
+mod admin;
 mod auth;
 mod authorization;
 mod booking;

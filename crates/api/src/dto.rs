@@ -144,8 +144,9 @@ pub struct ServiceResponse {
     pub service: OnlineServiceName,
     /// Set up, activated and open to you (rule 8).
     pub available: bool,
-    /// The unit's terms text for the service (villkorstext), Markdown.
-    pub terms_text: String,
+    /// The unit's terms text for the service (villkorstext), as sanitised
+    /// HTML (paragraphs, bold, italic, lists and links only).
+    pub terms_html: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -154,7 +155,7 @@ pub struct ServiceResponse {
     "name": "Vårdcentralen Påarp-Mörarp",
     "phone": "042-10 20 30",
     "address": "Storgatan 1, Påarp",
-    "services": [{"service": "book_online", "available": true, "terms_text": "Här kan du själv boka vissa tider till oss."}]
+    "services": [{"service": "book_online", "available": true, "terms_html": "<p>Här kan du själv boka vissa tider till oss.</p>"}]
 }))]
 pub struct UnitResponse {
     pub id: Uuid,
@@ -178,7 +179,7 @@ impl From<UnitOffer> for UnitResponse {
                 .map(|s| ServiceResponse {
                     service: s.service.into(),
                     available: s.available,
-                    terms_text: s.terms_text,
+                    terms_html: s.terms_html,
                 })
                 .collect(),
         }

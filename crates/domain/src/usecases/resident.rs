@@ -64,7 +64,8 @@ pub struct ServiceOffer {
     pub service: OnlineService,
     /// Set up, activated and open to this resident (rule 8).
     pub available: bool,
-    pub terms_text: String,
+    /// The terms text as residents see it: sanitised HTML.
+    pub terms_html: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +140,7 @@ impl ResidentPortal {
                 services.push(ServiceOffer {
                     service: s.service,
                     available,
-                    terms_text: s.terms_text.clone(),
+                    terms_html: s.terms_html.clone(),
                 });
             }
             offers.push(UnitOffer { unit, services });
@@ -156,7 +157,7 @@ impl ResidentPortal {
             services.push(ServiceOffer {
                 service: s.service,
                 available,
-                terms_text: s.terms_text.clone(),
+                terms_html: s.terms_html.clone(),
             });
         }
         Ok(UnitOffer { unit, services })
