@@ -11,6 +11,7 @@ mod booking;
 mod contract;
 mod inputs;
 mod logs;
+mod notifications;
 mod operations;
 mod scheduling;
 mod staff;
