@@ -4,6 +4,7 @@
 mod helpers;
 mod sinks;
 
+mod access;
 mod admin;
 mod auth;
 mod authorization;

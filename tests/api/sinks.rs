@@ -75,11 +75,14 @@ impl SmtpSink {
     }
 }
 
+/// What the SMS sink got: the Authorization header and the JSON body of each request.
+pub type Received = Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>;
+
 /// An SMS gateway: records each JSON body and answers with `status` (settable).
 #[derive(Clone)]
 pub struct SmsSink {
     pub port: u16,
-    pub received: Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>,
+    pub received: Received,
     pub status: Arc<AtomicU16>,
 }
 
