@@ -56,6 +56,31 @@ async fn a_booking_flow_logs_nothing_personal(app: TestApp) {
     )
     .await;
 
+    // The staff side: booking by personal identity number, the book, a summons.
+    let [staff_slot] = app.slots(&app.world.cancelable, &[in_hours(120)], 15).await[..] else {
+        unreachable!()
+    };
+    let staff = staff_token_full("staff", &[app.world.unit.id], None, "Zlatan Personalsson");
+    let booked: Value = app
+        .post(
+            &format!("/api/v1/units/{}/bookings", app.world.unit.id),
+            &staff,
+            &json!({"personal_identity_number": pnr, "slot_id": staff_slot.to_string(), "reason_for_visit": reason}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let staff_booking = booked["id"].as_str().unwrap();
+    app.get(&format!("/api/v1/bookings/{staff_booking}/summons"), &staff)
+        .await;
+    let day = tidbok_domain::time::local_date(in_hours(120));
+    app.get(&format!("/api/v1/units/{}/book?from={day}", app.world.unit.id), &staff)
+        .await;
+    let settings =
+        json!({"email": "zlatan@example.se", "phone": "0707123456", "email_enabled": true, "sms_enabled": true});
+    app.put("/api/v1/me/notification-settings", &token, &settings).await;
+
     let logs = logs().text();
     assert!(logs.contains("http_request"), "requests are logged");
     assert!(
@@ -68,10 +93,13 @@ async fn a_booking_flow_logs_nothing_personal(app: TestApp) {
         short_pnr,
         "Zlatan",
         "Loggsson",
+        "Personalsson",
         "hemlig",
         "0707123456",
+        "+46707123456",
         "zlatan@example.se",
         &id,
+        staff_booking,
     ] {
         assert!(!logs.contains(secret), "the log contains {secret:?}");
     }

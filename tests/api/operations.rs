@@ -222,6 +222,52 @@ async fn the_demo_has_nine_weeks_of_slots_for_the_nine_self_service_types() {
         names.contains(&"Sjukgymnast Nybesök 1177") && names.contains(&"Kurator Telefontid, du blir uppringd 1177")
     );
     assert!(!names.contains(&"Mottagningstid") && !names.contains(&"Administration internt"));
+
+    // Staff find the demo's templates and a horizon that reaches eight weeks.
+    let sara: Value = app
+        .client
+        .post(app.url("/api/v1/dev/login"))
+        .json(&json!({"persona": "sara"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sara = sara["access_token"].as_str().unwrap();
+    let practitioners: Value = app
+        .get(&format!("/api/v1/units/{unit}/practitioners"), sara)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ingela = practitioners
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Ingela Ransnäs")
+        .unwrap();
+    let template: Value = app
+        .get(
+            &format!("/api/v1/practitioners/{}/template", ingela["id"].as_str().unwrap()),
+            sara,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        template["blocks"].as_array().unwrap().len(),
+        20,
+        "four blocks on each weekday"
+    );
+    let horizon: Value = app
+        .get(&format!("/api/v1/units/{unit}/horizon"), sara)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(horizon["short"], false, "{horizon}");
 }
 
 #[tokio::test]

@@ -479,6 +479,8 @@ async fn seed(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<(), StoreErr
                 })
             })
             .collect();
+        // The template is kept as the practitioner's, so staff see and edit it.
+        store.replace_template(practitioner, &template).await?;
         store
             .insert_slots(&expand(UnitId::from_uuid(*unit), practitioner, &template, today, last))
             .await?;
