@@ -315,3 +315,50 @@ async fn logging_in_too_often_is_rate_limited() {
     assert!(limited.headers().contains_key("retry-after"));
     assert_problem(limited, 429, "rate-limited").await;
 }
+
+#[tokio::test]
+async fn the_web_app_is_served_beside_the_api() {
+    let folder = std::env::temp_dir().join(format!("tidbok-web-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(folder.join("assets")).unwrap();
+    std::fs::write(folder.join("index.html"), "<!doctype html><title>Tidbok</title>").unwrap();
+    std::fs::write(folder.join("assets/app.js"), "console.log(1)").unwrap();
+    let dir = folder.to_str().unwrap().to_owned();
+    let Some(app) = spawn_with(Kind::Sqlite, move |s| s.static_dir = Some(dir)).await else {
+        return;
+    };
+
+    for page in ["/", "/bookings", "/staff/book"] {
+        let response = app.client.get(app.url(page)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{page}");
+        assert!(
+            response.text().await.unwrap().contains("<title>Tidbok</title>"),
+            "{page}"
+        );
+    }
+    let script = app.client.get(app.url("/assets/app.js")).send().await.unwrap();
+    assert_eq!(script.status(), 200);
+    assert!(script.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    assert_problem(
+        app.client.get(app.url("/api/v1/nothing")).send().await.unwrap(),
+        404,
+        "not-found",
+    )
+    .await;
+    assert_problem(
+        app.client.get(app.url("/api/v2/units")).send().await.unwrap(),
+        404,
+        "not-found",
+    )
+    .await;
+    assert_problem(
+        app.client.post(app.url("/bookings")).send().await.unwrap(),
+        404,
+        "not-found",
+    )
+    .await;
+    assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), 200);
+    std::fs::remove_dir_all(folder).ok();
+}

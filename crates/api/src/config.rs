@@ -45,6 +45,10 @@ pub struct Settings {
     pub bookings_per_minute: u32,
     #[command(flatten)]
     pub delivery: DeliverySettings,
+    /// Folder of the built web app, served at `/` (what `make run` sets to
+    /// `frontend/dist`). Unset: the server serves the API only.
+    #[arg(long, env = "TIDBOK_STATIC_DIR")]
+    pub static_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -813,6 +813,11 @@ pub struct TermsRequest {
     pub terms_markdown: String,
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TermsPreview {
+    pub terms_html: String,
+}
+
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivationRequest {

@@ -40,7 +40,16 @@ impl Application {
         }
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
-        let server = serve(listener, state, settings.workers)?;
+        let static_dir = settings
+            .static_dir
+            .clone()
+            .filter(|d| std::path::Path::new(d).join("index.html").is_file());
+        if let Some(dir) = &settings.static_dir {
+            if static_dir.is_none() {
+                tracing::warn!(folder = %dir, "no built web app there (run `make run` or `npm run build` in frontend/); serving the API only");
+            }
+        }
+        let server = serve(listener, state, settings.workers, static_dir)?;
         Ok(Self { port, server, backend })
     }
 
@@ -108,21 +117,52 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     crate::openapi::finish(api)
 }
 
-fn serve(listener: TcpListener, state: web::Data<AppState>, workers: Option<usize>) -> std::io::Result<Server> {
+fn serve(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    workers: Option<usize>,
+    static_dir: Option<String>,
+) -> std::io::Result<Server> {
     let api = openapi();
     let known = web::Data::new(KnownPaths::from_openapi(&api));
+    let static_dir = static_dir.map(|d| std::path::PathBuf::from(d));
+    let index = static_dir
+        .as_ref()
+        .map(|d| web::Data::new(crate::routes::fallback::WebApp(d.join("index.html"))));
     let mut server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
             .app_data(state.clone())
             .app_data(known.clone())
+            .app_data(
+                index
+                    .clone()
+                    .unwrap_or_else(|| web::Data::new(crate::routes::fallback::WebApp(Default::default()))),
+            )
             .app_data(payload_config())
             .app_data(query_config())
             .app_data(path_config())
             .configure(crate::routes::configure)
             .split_for_parts();
-        app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api.clone()))
-            .default_service(web::to(fallback))
+        let app = app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api.clone()));
+        let app = match static_dir.as_ref().and_then(|d| d.to_str()) {
+            // The web app last: any path the API does not own is the app's
+            // (client-side routes get index.html); API paths keep their
+            // problem+json 404s and 405s.
+            // GET and HEAD only: other methods fall through to the problem
+            // answers instead of actix-files' plain-text 405.
+            Some(dir) => app.service(
+                web::scope("")
+                    .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
+                    .service(
+                        actix_files::Files::new("/", dir)
+                            .index_file("index.html")
+                            .default_handler(web::to(crate::routes::fallback::web_app)),
+                    ),
+            ),
+            None => app,
+        };
+        app.default_service(web::to(fallback))
             .wrap_fn(|req, srv| {
                 let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
                 let response = srv.call(req);

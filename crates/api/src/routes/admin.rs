@@ -183,6 +183,21 @@ pub async fn update_terms(
     Ok(web::Json(service_response(&state, &staff, unit, &setting).await?))
 }
 
+/// How a terms text will look to residents, without saving it (unit admins).
+#[utoipa::path(tag = "admin", operation_id = "previewTerms", security(("bearer" = [])),
+    request_body = TermsRequest,
+    responses((status = 200, description = "The sanitised HTML", body = TermsPreview)))]
+#[post("/terms/preview")]
+pub async fn preview_terms(StaffCaller(staff): StaffCaller, body: ApiJson<TermsRequest>) -> Json<TermsPreview> {
+    if staff.role != StaffRole::UnitAdmin {
+        return Err(ApiError::new(ProblemType::Forbidden).detail("Terms texts are written by unit admins."));
+    }
+    validate(&*body)?;
+    Ok(web::Json(TermsPreview {
+        terms_html: crate::terms::render(&body.terms_markdown),
+    }))
+}
+
 /// Activate or deactivate the service, for all residents or the restricted selection.
 #[utoipa::path(tag = "admin", operation_id = "setActivation", security(("bearer" = [])),
     params(("unit_id" = Uuid, Path, description = "The unit"), ("service" = String, Path, description = "`book_online` or `cancel_rebook_online`")),

@@ -55,6 +55,34 @@ fn segments(path: &str) -> Vec<String> {
     path.trim_end_matches('/').split('/').map(str::to_owned).collect()
 }
 
+/// The built web app's `index.html`.
+pub struct WebApp(pub std::path::PathBuf);
+
+/// Paths the API owns: never answered with the web app.
+fn api_path(path: &str) -> bool {
+    ["/api/", "/api-docs", "/docs", "/healthz", "/readyz"]
+        .iter()
+        .any(|p| path == p.trim_end_matches('/') || path.starts_with(p))
+}
+
+/// What the web app's folder does not have: a client-side route gets
+/// `index.html` (GET and HEAD only); everything else the API's answer.
+pub async fn web_app(req: HttpRequest, known: web::Data<KnownPaths>, app: web::Data<WebApp>) -> HttpResponse {
+    let page = matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    ) && !api_path(req.path());
+    if page {
+        if let Ok(html) = tokio::fs::read(&app.0).await {
+            return HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .insert_header((actix_web::http::header::CACHE_CONTROL, "no-cache"))
+                .body(html);
+        }
+    }
+    fallback(req, known).await
+}
+
 pub async fn fallback(req: HttpRequest, known: web::Data<KnownPaths>) -> HttpResponse {
     let error = match known.methods(req.path()) {
         Some(methods) => ApiError::new(ProblemType::MethodNotAllowed)

@@ -66,6 +66,24 @@ pub async fn practitioners(
     Ok(web::Json(list.iter().map(Into::into).collect()))
 }
 
+/// The appointment types the unit can schedule and book (the region's
+/// catalogue without retired types).
+#[utoipa::path(tag = "scheduling", operation_id = "unitCatalogue", security(("bearer" = [])),
+    params(("unit_id" = Uuid, Path, description = "The unit")),
+    responses((status = 200, description = "Types", body = [CatalogueTypeResponse])))]
+#[get("/units/{unit_id}/catalogue")]
+pub async fn unit_catalogue(
+    state: web::Data<AppState>,
+    StaffCaller(staff): StaffCaller,
+    path: web::Path<Uuid>,
+) -> Json<Vec<CatalogueTypeResponse>> {
+    let types = state
+        .desk
+        .unit_catalogue(&staff, UnitId::from_uuid(path.into_inner()))
+        .await?;
+    Ok(web::Json(types.iter().map(Into::into).collect()))
+}
+
 /// The appointment book: a day (`from`) or up to 31 days (`from`..`to`),
 /// every slot with every booking it has had. Cancelled bookings stay, with
 /// reason, by whom and when (rule 11).

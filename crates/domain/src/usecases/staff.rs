@@ -216,6 +216,14 @@ impl StaffDesk {
         Ok(self.store.practitioners(unit.id).await?)
     }
 
+    /// The region's appointment types a unit can schedule and book (not retired).
+    pub async fn unit_catalogue(&self, staff: &StaffMember, unit: UnitId) -> DeskResult<Vec<AppointmentType>> {
+        let unit = self.unit_for(staff, unit, Permission::Schedule).await?;
+        let mut types = self.store.appointment_types(unit.region_id).await?;
+        types.retain(|t| !t.retired);
+        Ok(types)
+    }
+
     /// One booking with its resident.
     pub async fn booking(&self, staff: &StaffMember, id: BookingId) -> DeskResult<(BookingDetails, Resident)> {
         let (details, resident) = self.booking_for(staff, id).await?;
