@@ -125,7 +125,7 @@ fn serve(
 ) -> std::io::Result<Server> {
     let api = openapi();
     let known = web::Data::new(KnownPaths::from_openapi(&api));
-    let static_dir = static_dir.map(|d| std::path::PathBuf::from(d));
+    let static_dir = static_dir.map(std::path::PathBuf::from);
     let index = static_dir
         .as_ref()
         .map(|d| web::Data::new(crate::routes::fallback::WebApp(d.join("index.html"))));
