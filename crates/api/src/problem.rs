@@ -114,7 +114,10 @@ impl ProblemType {
     }
 }
 
-/// A problem response body (RFC 9457).
+/// A problem response body (RFC 9457). Some problems carry extension members
+/// (see `docs/problems.md`): `service` (service-not-active), `reason` and
+/// `min_age_years` (not-eligible), `mismatch` (rebook-mismatch), `first` and
+/// `second` (template-overlap), `lines` (invalid-selection).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "https://tidbok.se/problems/slot-already-booked",
@@ -133,10 +136,12 @@ pub struct Problem {
     /// Per-field errors of a `validation-failed` problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-    /// Extension members of some problems (`service`, `reason`, `mismatch`,
-    /// `horizon_first`, `horizon_last`).
+    /// Extension members of some problems, beside the ones above: `service`
+    /// (service-not-active), `reason` and `min_age_years` (not-eligible),
+    /// `mismatch` (rebook-mismatch), `first` and `second` (template-overlap),
+    /// `lines` (invalid-selection). Clients must ignore members they do not know.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
+    #[schema(ignore)]
     pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 

@@ -1,0 +1,25 @@
+import { useQuery } from '@tanstack/react-query'
+import { api, call } from '../../../shared/api/client'
+
+export interface LogFilter {
+  action: string
+  from: string
+  to: string
+}
+
+export const getUnitLog = (unit: string, f: LogFilter) =>
+  call(
+    api.GET('/api/v1/units/{unit_id}/access-log', {
+      params: {
+        path: { unit_id: unit },
+        query: {
+          ...(f.action ? { action: f.action } : {}),
+          ...(f.from ? { from: `${f.from}T00:00:00Z` } : {}),
+          ...(f.to ? { to: `${f.to}T23:59:59Z` } : {}),
+        },
+      },
+    }),
+  )
+
+export const useUnitLog = (unit: string | null, f: LogFilter) =>
+  useQuery({ queryKey: ['units', unit, 'access-log', f], queryFn: () => getUnitLog(unit ?? '', f), enabled: unit !== null })

@@ -1,0 +1,15 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { api, call, type Schemas } from '../../../shared/api/client'
+import { myBookingsKey } from './get-my-bookings'
+
+/** Books with an idempotency key, so a retry after a lost answer cannot book twice. */
+export const book = (body: Schemas['BookRequest'], idempotencyKey: string) =>
+  call(api.POST('/api/v1/me/bookings', { body, params: { header: { 'Idempotency-Key': idempotencyKey } } }))
+
+export const useBook = () => {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: ({ body, key }: { body: Schemas['BookRequest']; key: string }) => book(body, key),
+    onSuccess: () => client.invalidateQueries({ queryKey: myBookingsKey }),
+  })
+}

@@ -1,0 +1,14 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { api, call } from '../../../shared/api/client'
+import { myBookingsKey } from './get-my-bookings'
+
+export const cancelBooking = (bookingId: string, reason: string) =>
+  call(api.POST('/api/v1/me/bookings/{booking_id}/cancel', { params: { path: { booking_id: bookingId } }, body: { reason } }))
+
+export const useCancelBooking = () => {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: ({ bookingId, reason }: { bookingId: string; reason: string }) => cancelBooking(bookingId, reason),
+    onSuccess: () => client.invalidateQueries({ queryKey: myBookingsKey }),
+  })
+}

@@ -1,0 +1,88 @@
+import { useState } from 'react'
+import { useNavigate } from 'react-router-dom'
+import type { Schemas } from '../../../shared/api/client'
+import { useI18n } from '../../../shared/i18n'
+import { formatDateLong } from '../../../shared/lib/dates'
+import { Button, Dialog, ErrorNotice, Loading, Notice, Page, TextArea } from '../../../shared/ui'
+import { useCancelBooking } from '../api/cancel-booking'
+import { useMyBookings } from '../api/get-my-bookings'
+import { BookingCard } from '../components/BookingCard'
+
+type Booking = Schemas['BookingResponse']
+
+export function MyBookingsPage() {
+  const { t, lang } = useI18n()
+  const navigate = useNavigate()
+  const bookings = useMyBookings()
+  const [cancelling, setCancelling] = useState<Booking | null>(null)
+  const [done, setDone] = useState<string | null>(null)
+  return (
+    <Page title={t('bookings.title')}>
+      <p>{t('bookings.intro')}</p>
+      {done && <Notice kind="success">{done}</Notice>}
+      {bookings.isPending && <Loading />}
+      <ErrorNotice error={bookings.error} />
+      {bookings.data?.length === 0 && <p>{t('bookings.empty')}</p>}
+      <ul className="list">
+        {bookings.data?.map((b) => (
+          <li key={b.id}>
+            <BookingCard booking={b} onCancel={setCancelling} onRebook={(booking) => navigate(`/bookings/${booking.id}/rebook`)} />
+          </li>
+        ))}
+      </ul>
+      <Dialog title={t('cancel.title')} open={cancelling !== null} onClose={() => setCancelling(null)}>
+        {cancelling && (
+          <CancelForm
+            booking={cancelling}
+            onDone={() => {
+              setDone(`${t('cancel.done')} ${formatDateLong(cancelling.local_date, lang)} ${cancelling.local_start_time}`)
+              setCancelling(null)
+            }}
+          />
+        )}
+      </Dialog>
+    </Page>
+  )
+}
+
+function CancelForm({ booking, onDone }: { booking: Booking; onDone: () => void }) {
+  const { t, lang } = useI18n()
+  const cancel = useCancelBooking()
+  const [reason, setReason] = useState('')
+  const [missing, setMissing] = useState(false)
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (!reason.trim()) {
+          setMissing(true)
+          return
+        }
+        cancel.mutate({ bookingId: booking.id, reason }, { onSuccess: onDone })
+      }}
+    >
+      <p>
+        {t('bookings.at', { date: formatDateLong(booking.local_date, lang), time: booking.local_start_time })}, {booking.appointment_type.name},{' '}
+        {booking.unit.name}
+      </p>
+      <TextArea
+        label={t('cancel.reason')}
+        required
+        maxLength={500}
+        value={reason}
+        error={missing ? t('problem.validation-failed') : undefined}
+        onChange={(e) => {
+          setReason(e.target.value)
+          setMissing(false)
+        }}
+      />
+      <ErrorNotice error={cancel.error} />
+      <div className="buttons">
+        <Button type="submit" variant="danger" disabled={cancel.isPending}>
+          {t('cancel.confirm')}
+        </Button>
+      </div>
+    </form>
+  )
+}

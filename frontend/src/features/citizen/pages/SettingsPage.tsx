@@ -1,0 +1,61 @@
+import { useState } from 'react'
+import { ProblemError, type Schemas } from '../../../shared/api/client'
+import { useI18n } from '../../../shared/i18n'
+import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, TextField } from '../../../shared/ui'
+import { useNotificationSettings } from '../api/get-notification-settings'
+import { useUpdateNotificationSettings } from '../api/update-notification-settings'
+
+export function SettingsPage() {
+  const { t } = useI18n()
+  const settings = useNotificationSettings()
+  return (
+    <Page title={t('settings.title')}>
+      <p>{t('settings.intro')}</p>
+      {settings.isPending && <Loading />}
+      <ErrorNotice error={settings.error} />
+      {settings.data && <SettingsForm initial={settings.data} />}
+    </Page>
+  )
+}
+
+function SettingsForm({ initial }: { initial: Schemas['NotificationSettings'] }) {
+  const { t } = useI18n()
+  const update = useUpdateNotificationSettings()
+  const [form, setForm] = useState(initial)
+  const fields = update.error instanceof ProblemError ? update.error.fieldErrors() : {}
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault()
+        update.mutate(form, { onSuccess: (saved) => setForm(saved) })
+      }}
+    >
+      <TextField
+        label={t('settings.email')}
+        type="email"
+        autoComplete="email"
+        value={form.email ?? ''}
+        error={fields.email}
+        onChange={(e) => setForm({ ...form, email: e.target.value })}
+      />
+      <Checkbox label={t('settings.emailEnabled')} checked={form.email_enabled} onChange={(e) => setForm({ ...form, email_enabled: e.target.checked })} />
+      <TextField
+        label={t('settings.phone')}
+        type="tel"
+        autoComplete="tel"
+        value={form.phone ?? ''}
+        error={fields.phone}
+        onChange={(e) => setForm({ ...form, phone: e.target.value })}
+      />
+      <Checkbox label={t('settings.smsEnabled')} checked={form.sms_enabled} onChange={(e) => setForm({ ...form, sms_enabled: e.target.checked })} />
+      {update.isSuccess && <Notice kind="success">{t('common.saved')}</Notice>}
+      {update.error instanceof ProblemError && update.error.slug !== 'validation-failed' && <ErrorNotice error={update.error} />}
+      <div className="buttons">
+        <Button type="submit" disabled={update.isPending}>
+          {t('common.save')}
+        </Button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,175 @@
+// What staff do with one slot: book a patient into a free slot, or act on
+// its booking (arrived, move, cancel with reason, entered in error, summons,
+// hide in portal), with the slot's whole history.
+import { useState } from 'react'
+import { ProblemError, type Schemas } from '../../../shared/api/client'
+import { useI18n, type TextKey } from '../../../shared/i18n'
+import { formatDateLong, formatInstant } from '../../../shared/lib/dates'
+import { Button, Checkbox, ErrorNotice, SelectField, TextArea, TextField } from '../../../shared/ui'
+import { markArrived, markEnteredInError, openSummons, setHidden, staffCancel, staffRebook, useBookingAction } from '../api/booking-actions'
+import { useStaffBook } from '../api/staff-book'
+
+type BookSlot = Schemas['BookSlotResponse']
+type StaffBooking = Schemas['StaffBookingResponse']
+
+export function SlotDialogBody({ unitId, slot, freeSlots, onDone }: { unitId: string; slot: BookSlot; freeSlots: BookSlot[]; onDone: () => void }) {
+  const { t, lang } = useI18n()
+  const active = slot.bookings.find((b) => b.status === 'booked' || b.status === 'arrived')
+  return (
+    <div>
+      <p>
+        <strong>
+          {formatDateLong(slot.local_date, lang)} {slot.local_start_time}
+        </strong>{' '}
+        ({t('common.minutes', { n: slot.length_minutes })}) – {slot.appointment_type.name}, {slot.practitioner.name}
+      </p>
+      {active ? <BookingActions booking={active} freeSlots={freeSlots} onDone={onDone} /> : slot.state === 'free' && <BookForm unitId={unitId} slot={slot} onDone={onDone} />}
+      {slot.bookings.filter((b) => b !== active).length > 0 && (
+        <>
+          <h3>{t('staff.booking')}</h3>
+          <ul>
+            {slot.bookings
+              .filter((b) => b !== active)
+              .map((b) => (
+                <li key={b.id}>
+                  <del>{b.resident.name ?? b.resident.personal_identity_number}</del> – {t(`status.${b.status}` as TextKey)}
+                  {b.cancellation &&
+                    ` · ${t('staff.cancelledBy', {
+                      who: b.cancellation.by.kind === 'resident' ? t('staff.byResident') : t('staff.byStaff'),
+                      when: formatInstant(b.cancellation.at, lang),
+                      reason: b.cancellation.reason,
+                    })}`}
+                </li>
+              ))}
+          </ul>
+        </>
+      )}
+    </div>
+  )
+}
+
+function BookForm({ unitId, slot, onDone }: { unitId: string; slot: BookSlot; onDone: () => void }) {
+  const { t } = useI18n()
+  const book = useStaffBook()
+  const [pnr, setPnr] = useState('')
+  const [reason, setReason] = useState('')
+  const [message, setMessage] = useState('')
+  const [hidden, setHiddenFlag] = useState(false)
+  const fields = book.error instanceof ProblemError ? book.error.fieldErrors() : {}
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault()
+        book.mutate(
+          { unitId, body: { personal_identity_number: pnr, slot_id: slot.id, reason_for_visit: reason || null, message: message || null, hidden_in_portal: hidden } },
+          { onSuccess: onDone },
+        )
+      }}
+    >
+      <h3>{t('staff.bookSlot')}</h3>
+      <TextField label={t('common.pnr')} hint="ÅÅÅÅMMDD-NNNN" required value={pnr} error={fields.personal_identity_number} onChange={(e) => setPnr(e.target.value)} />
+      <TextField label={t('book.reasonTitle')} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+      <TextArea label={t('staff.message')} value={message} maxLength={1000} onChange={(e) => setMessage(e.target.value)} />
+      <Checkbox label={t('staff.hideInPortal')} checked={hidden} onChange={(e) => setHiddenFlag(e.target.checked)} />
+      {!(book.error instanceof ProblemError && book.error.slug === 'validation-failed') && <ErrorNotice error={book.error} />}
+      <div className="buttons">
+        <Button type="submit" disabled={book.isPending}>
+          {t('staff.bookSlot')}
+        </Button>
+      </div>
+    </form>
+  )
+}
+
+function BookingActions({ booking, freeSlots, onDone }: { booking: StaffBooking; freeSlots: BookSlot[]; onDone: () => void }) {
+  const { t, lang } = useI18n()
+  const [reason, setReason] = useState('')
+  const [target, setTarget] = useState('')
+  const [summonsError, setSummonsError] = useState<unknown>(null)
+  const arrived = useBookingAction(markArrived)
+  const error = useBookingAction(markEnteredInError)
+  const cancel = useBookingAction(({ id, reason }: { id: string; reason: string }) => staffCancel(id, reason))
+  const rebook = useBookingAction(({ id, slot }: { id: string; slot: string }) => staffRebook(id, slot))
+  const hide = useBookingAction(({ id, hidden }: { id: string; hidden: boolean }) => setHidden(id, hidden))
+  const failure = arrived.error ?? error.error ?? cancel.error ?? rebook.error ?? hide.error ?? summonsError
+  const options = freeSlots
+  return (
+    <div>
+      <dl className="card">
+        <dt>{t('common.resident')}</dt>
+        <dd>
+          {booking.resident.name} <span className="muted">{booking.resident.personal_identity_number}</span>
+        </dd>
+        <dt>{t('book.reasonTitle')}</dt>
+        <dd>{booking.reason_for_visit ?? '–'}</dd>
+        {booking.message && (
+          <>
+            <dt>{t('staff.message')}</dt>
+            <dd>{booking.message}</dd>
+          </>
+        )}
+        <dt>{t('staff.booking')}</dt>
+        <dd>
+          {t(`status.${booking.status}` as TextKey)} ·{' '}
+          {t('staff.bookedBy', { who: booking.booked_by.kind === 'resident' ? t('staff.byResident') : t('staff.byStaff'), when: formatInstant(booking.booked_at, lang) })}
+        </dd>
+      </dl>
+      <Checkbox
+        label={t('staff.hideInPortal')}
+        checked={booking.hidden_in_portal}
+        onChange={(e) => hide.mutate({ id: booking.id, hidden: e.target.checked }, { onSuccess: onDone })}
+      />
+      <ErrorNotice error={failure} />
+      <div className="buttons">
+        {booking.status === 'booked' && (
+          <Button onClick={() => arrived.mutate(booking.id, { onSuccess: onDone })}>{t('staff.arrived')}</Button>
+        )}
+        <Button
+          variant="secondary"
+          onClick={() => {
+            setSummonsError(null)
+            openSummons(booking.id).catch(setSummonsError)
+          }}
+        >
+          {t('staff.summons')}
+        </Button>
+        <Button variant="secondary" onClick={() => error.mutate(booking.id, { onSuccess: onDone })}>
+          {t('staff.enteredInError')}
+        </Button>
+      </div>
+      {booking.status === 'booked' && (
+        <>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault()
+              if (target) rebook.mutate({ id: booking.id, slot: target }, { onSuccess: onDone })
+            }}
+          >
+            <SelectField label={t('staff.rebookTo')} value={target} onChange={(e) => setTarget(e.target.value)}>
+              <option value="">–</option>
+              {options.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {formatDateLong(s.local_date, lang)} {s.local_start_time} – {s.appointment_type.name}, {s.practitioner.name}
+                </option>
+              ))}
+            </SelectField>
+            <Button type="submit" variant="secondary" disabled={!target}>
+              {t('bookings.rebook')}
+            </Button>
+          </form>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault()
+              if (reason.trim()) cancel.mutate({ id: booking.id, reason }, { onSuccess: onDone })
+            }}
+          >
+            <TextArea label={t('cancel.reason')} required value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+            <Button type="submit" variant="danger" disabled={!reason.trim()}>
+              {t('bookings.cancel')}
+            </Button>
+          </form>
+        </>
+      )}
+    </div>
+  )
+}

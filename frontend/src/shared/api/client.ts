@@ -1,0 +1,94 @@
+// The typed API client: types come from openapi/openapi.json (openapi-typescript),
+// calls from openapi-fetch. Every error body is a problem (RFC 9457) and is
+// thrown as a ProblemError the UI branches on by `slug`.
+import createClient from 'openapi-fetch'
+import type { components, paths } from './schema'
+import { getToken } from '../auth/token'
+
+export type Schemas = components['schemas']
+export type Problem = Schemas['Problem']
+
+export const api = createClient<paths>({ baseUrl: '' })
+
+api.use({
+  onRequest({ request }) {
+    const token = getToken()
+    if (token) request.headers.set('Authorization', `Bearer ${token}`)
+    return request
+  },
+})
+
+/** The stable problem types of docs/problems.md. */
+export type ProblemSlug =
+  | 'validation-failed'
+  | 'malformed-request'
+  | 'unsupported-media-type'
+  | 'payload-too-large'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'slot-already-booked'
+  | 'booking-not-active'
+  | 'cancellation-window-closed'
+  | 'rebook-mismatch'
+  | 'not-bookable-online'
+  | 'not-cancelable-online'
+  | 'not-rebookable-online'
+  | 'service-not-active'
+  | 'terms-not-accepted'
+  | 'not-eligible'
+  | 'date-outside-horizon'
+  | 'time-collides'
+  | 'template-overlap'
+  | 'invalid-date-range'
+  | 'appointment-type-not-usable'
+  | 'duplicate-name'
+  | 'service-not-set-up'
+  | 'invalid-selection'
+  | 'idempotency-key-reused'
+  | 'rate-limited'
+  | 'service-unavailable'
+  | 'internal-error'
+  | 'network'
+
+export class ProblemError extends Error {
+  readonly slug: ProblemSlug
+  readonly status: number
+  readonly problem: Problem & Record<string, unknown>
+
+  constructor(status: number, problem: Problem & Record<string, unknown>) {
+    super(problem.detail ?? problem.title)
+    this.status = status
+    this.problem = problem
+    this.slug = (problem.type.split('/').pop() ?? 'internal-error') as ProblemSlug
+  }
+
+  /** The per-field errors of a `validation-failed` problem. */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const e of this.problem.errors ?? []) out[e.field] = e.message
+    return out
+  }
+}
+
+function isProblem(value: unknown): value is Problem & Record<string, unknown> {
+  return typeof value === 'object' && value !== null && 'type' in value && 'status' in value
+}
+
+/** The data of a call, or a thrown ProblemError. */
+export async function call<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response }
+  try {
+    result = await pending
+  } catch {
+    throw new ProblemError(0, { type: 'https://tidbok.se/problems/network', title: 'Network error', status: 0 })
+  }
+  if (result.error !== undefined || !result.response.ok) {
+    const problem = isProblem(result.error)
+      ? result.error
+      : { type: 'https://tidbok.se/problems/internal-error', title: 'Error', status: result.response.status }
+    throw new ProblemError(result.response.status, problem)
+  }
+  return result.data as T
+}

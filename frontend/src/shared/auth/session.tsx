@@ -1,0 +1,32 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
+import { readSession, writeSession, type StoredSession } from './token'
+
+export type { Role, StoredSession } from './token'
+
+interface SessionContext {
+  session: StoredSession | null
+  signIn: (session: StoredSession) => void
+  signOut: () => void
+}
+
+const Context = createContext<SessionContext | null>(null)
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<StoredSession | null>(() => readSession())
+  const signIn = useCallback((s: StoredSession) => {
+    writeSession(s)
+    setSession(s)
+  }, [])
+  const signOut = useCallback(() => {
+    writeSession(null)
+    setSession(null)
+  }, [])
+  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut])
+  return <Context.Provider value={value}>{children}</Context.Provider>
+}
+
+export function useSession(): SessionContext {
+  const context = useContext(Context)
+  if (!context) throw new Error('useSession outside SessionProvider')
+  return context
+}

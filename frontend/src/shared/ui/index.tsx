@@ -1,0 +1,156 @@
+// Small accessible building blocks shared by every feature.
+import { useEffect, useId, useRef, type ButtonHTMLAttributes, type Ref, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
+import { useI18n } from '../i18n'
+
+/** A page: sets the document title and moves focus to the heading, so a
+ * route change is announced to screen readers. */
+export function Page({ title, children, wide = false }: { title: string; children: ReactNode; wide?: boolean }) {
+  const heading = useRef<HTMLHeadingElement>(null)
+  const { t } = useI18n()
+  useEffect(() => {
+    document.title = `${title} – ${t('app.name')}`
+    heading.current?.focus()
+  }, [title, t])
+  return (
+    <div className={wide ? 'page page--wide' : 'page'}>
+      <h1 ref={heading} tabIndex={-1}>
+        {title}
+      </h1>
+      {children}
+    </div>
+  )
+}
+
+type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' | 'link' }
+
+export function Button({ variant = 'primary', className, type = 'button', ...props }: ButtonProps) {
+  return <button type={type} className={`button button--${variant} ${className ?? ''}`.trim()} {...props} />
+}
+
+interface FieldShell {
+  label: string
+  hint?: string
+  error?: string
+  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode
+}
+
+function Shell({ label, hint, error, children }: FieldShell) {
+  const id = useId()
+  const hintId = hint ? `${id}-hint` : undefined
+  const errorId = error ? `${id}-error` : undefined
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined
+  return (
+    <div className={error ? 'field field--error' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="field__hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field__error" id={errorId}>
+          {error}
+        </p>
+      )}
+      {children({ id, describedBy, invalid: Boolean(error) })}
+    </div>
+  )
+}
+
+export function TextField({ label, hint, error, ...input }: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string; error?: string }) {
+  return (
+    <Shell label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => <input id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} {...input} />}
+    </Shell>
+  )
+}
+
+export function TextArea({
+  label,
+  hint,
+  error,
+  ref,
+  ...input
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: string; error?: string; ref?: Ref<HTMLTextAreaElement> }) {
+  return (
+    <Shell label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => <textarea ref={ref} id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} {...input} />}
+    </Shell>
+  )
+}
+
+export function SelectField({ label, hint, error, children, ...select }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; hint?: string; error?: string }) {
+  return (
+    <Shell label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <select id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} {...select}>
+          {children}
+        </select>
+      )}
+    </Shell>
+  )
+}
+
+export function Checkbox({ label, error, ...input }: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string }) {
+  const id = useId()
+  return (
+    <div className={error ? 'checkbox field--error' : 'checkbox'}>
+      {error && (
+        <p className="field__error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      <input type="checkbox" id={id} aria-describedby={error ? `${id}-error` : undefined} {...input} />
+      <label htmlFor={id}>{label}</label>
+    </div>
+  )
+}
+
+/** A polite status message, or an assertive one for errors. */
+export function Notice({ kind = 'info', children }: { kind?: 'info' | 'success' | 'error' | 'warning'; children: ReactNode }) {
+  return (
+    <div className={`notice notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  )
+}
+
+/** A problem from the API, in words. */
+export function ErrorNotice({ error }: { error: unknown }) {
+  const { problem } = useI18n()
+  if (!error) return null
+  return <Notice kind="error">{problem(error)}</Notice>
+}
+
+export function Loading() {
+  const { t } = useI18n()
+  return (
+    <p className="loading" role="status">
+      {t('app.loading')}
+    </p>
+  )
+}
+
+/** A modal dialog on the native <dialog>: focus is trapped and Escape closes. */
+export function Dialog({ title, open, onClose, children }: { title: string; open: boolean; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null)
+  const titleId = useId()
+  const { t } = useI18n()
+  useEffect(() => {
+    const dialog = ref.current
+    if (!dialog) return
+    if (open && !dialog.open) dialog.showModal()
+    if (!open && dialog.open) dialog.close()
+  }, [open])
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
+      <div className="dialog__header">
+        <h2 id={titleId}>{title}</h2>
+        <Button variant="secondary" onClick={onClose}>
+          {t('common.close')}
+        </Button>
+      </div>
+      {open && children}
+    </dialog>
+  )
+}
