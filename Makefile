@@ -3,11 +3,29 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint fmt openapi build release clean
+NPM ?= npm
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-## Build and start the server on SQLite (./data/tidbok.db) with demo data and the dev login.
-run: release
-	TIDBOK_DEV_LOGIN=true TIDBOK_SEED_DEMO=true TIDBOK_OUTBOX_DIR=data/outbox ./$${CARGO_TARGET_DIR:-target}/release/tidbok serve
+.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e
+
+## Build and start the server on SQLite (./data/tidbok.db) with demo data, the dev
+## login and the web app, at http://127.0.0.1:8080/.
+run: release web
+	TIDBOK_DEV_LOGIN=true TIDBOK_SEED_DEMO=true TIDBOK_OUTBOX_DIR=data/outbox TIDBOK_STATIC_DIR=frontend/dist \
+		./$(TARGET_DIR)/release/tidbok serve
+
+## Front-end work: the API on :8080 and Vite with hot reload on :5173 (proxying /api).
+dev: frontend/node_modules
+	$(CARGO) build --locked -p tidbok-api --bin tidbok
+	TIDBOK_DEV_LOGIN=true TIDBOK_SEED_DEMO=true TIDBOK_OUTBOX_DIR=data/outbox ./$(TARGET_DIR)/debug/tidbok serve & \
+		trap 'kill %1' EXIT; cd frontend && node_modules/.bin/vite
+
+frontend/node_modules: frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+	@touch frontend/node_modules
+
+web: frontend/node_modules
+	cd frontend && $(NPM) run build
 
 release:
 	$(CARGO) build --release --locked -p tidbok-api --bin tidbok
@@ -15,9 +33,20 @@ release:
 build:
 	$(CARGO) build --locked --workspace --all-targets
 
-## Every check and test, on SQLite and PostgreSQL.
-test: lint
+## Every check and test: Rust on SQLite and PostgreSQL, the web app's types,
+## lint and unit tests, and the browser tests against the real server.
+test: lint test-rust test-web e2e
+
+test-rust:
 	$(CARGO) test --locked --workspace --all-features
+
+test-web: frontend/node_modules
+	cd frontend && $(NPM) run api:check && $(NPM) run typecheck && $(NPM) run lint && $(NPM) test
+
+## Playwright (Debian's chromium) against the debug server binary and the built app.
+e2e: web
+	$(CARGO) build --locked -p tidbok-api --bin tidbok
+	cd frontend && TIDBOK_BIN=$(abspath $(TARGET_DIR))/debug/tidbok $(NPM) run e2e
 
 ## Formatting and clippy, warnings as errors.
 lint:
@@ -27,11 +56,12 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
-## Regenerate the committed contract and problem catalogue from the code.
-openapi:
+## Regenerate the committed contract, problem catalogue and web-app API types from the code.
+openapi: frontend/node_modules
 	$(CARGO) run --locked -q -p tidbok-api --bin tidbok -- openapi -o openapi/openapi.json
 	$(CARGO) run --locked -q -p tidbok-api --bin tidbok -- problems -o docs/problems.md
+	cd frontend && $(NPM) run api
 
 clean:
 	$(CARGO) clean
-	rm -rf data test-artifacts
+	rm -rf data test-artifacts frontend/dist frontend/node_modules

@@ -154,3 +154,14 @@ export function Dialog({ title, open, onClose, children }: { title: string; open
     </dialog>
   )
 }
+
+/** A wide table that scrolls sideways on small screens; focusable so that
+ * keyboard users can scroll it too. */
+export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+    <div className="table-scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  )
+}

@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
-import { Button, Checkbox, Dialog, ErrorNotice, Loading, Page, SelectField, TextField } from '../../../shared/ui'
+import { Button, Checkbox, Dialog, ErrorNotice, Loading, Page, SelectField, TextField, TableScroll } from '../../../shared/ui'
 import { useCatalogue, useRegion, useSaveType, useUpdateRegion } from '../api/catalogue'
 
 type CatalogueType = Schemas['CatalogueTypeResponse']
@@ -60,7 +60,7 @@ export function CataloguePage() {
       </div>
       {catalogue.isPending && <Loading />}
       {catalogue.data && (
-        <div className="table-scroll">
+        <TableScroll label={t('admin.catalogueTitle')}>
           <table className="data">
             <thead>
               <tr>
@@ -103,7 +103,7 @@ export function CataloguePage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <Dialog title={editing?.id ? t('admin.edit') : t('admin.newType')} open={editing !== null} onClose={() => setEditing(null)}>
         {editing && <TypeForm initial={editing.form} id={editing.id} onDone={() => setEditing(null)} />}

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatInstant } from '../../../shared/lib/dates'
-import { ErrorNotice, Loading, Page, SelectField, TextField } from '../../../shared/ui'
+import { ErrorNotice, Loading, Page, SelectField, TextField, TableScroll } from '../../../shared/ui'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
 import { useUnitLog, type LogFilter } from '../api/access-log'
 import { useMe } from '../api/staff-me'
@@ -33,7 +33,7 @@ export function UnitLogPage() {
       {log.isPending && unitId && <Loading />}
       <ErrorNotice error={me.error ?? log.error} />
       {log.data && (
-        <div className="table-scroll">
+        <TableScroll label={t('admin.logTitle')}>
           <table className="data">
             <thead>
               <tr>
@@ -56,7 +56,7 @@ export function UnitLogPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </Page>
   )

@@ -1,6 +1,6 @@
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatInstant } from '../../../shared/lib/dates'
-import { ErrorNotice, Loading, Page } from '../../../shared/ui'
+import { ErrorNotice, Loading, Page, TableScroll } from '../../../shared/ui'
 import { useMyAccessLog } from '../api/get-access-log'
 
 export function AccessLogPage() {
@@ -13,7 +13,7 @@ export function AccessLogPage() {
       <ErrorNotice error={log.error} />
       {log.data?.length === 0 && <p>{t('log.empty')}</p>}
       {log.data && log.data.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label={t('log.title')}>
           <table className="data">
             <thead>
               <tr>
@@ -36,7 +36,7 @@ export function AccessLogPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </Page>
   )

@@ -45,6 +45,8 @@ export function BookPage() {
   const [message, setMessage] = useState('')
   const [reasonError, setReasonError] = useState(false)
   const [key, setKey] = useState(() => crypto.randomUUID())
+  // Whether the chosen time starts within 24 hours: then it cannot be changed online.
+  const [soon, setSoon] = useState(false)
   const types = useBookableTypes(unitId, step >= 2)
   const dates = useAvailableDates(unitId, step >= 3 ? typeId : null)
   const slots = useFreeSlots(unitId, step >= 3 ? typeId : null, date)
@@ -202,6 +204,7 @@ export function BookPage() {
               e.preventDefault()
               if (!reason.trim()) return setReasonError(true)
               setKey(crypto.randomUUID())
+              setSoon(slot !== null && new Date(slot.starts_at).getTime() - Date.now() <= 24 * 3600 * 1000)
               setStep(5)
             }}
           >
@@ -247,6 +250,7 @@ export function BookPage() {
               )}
             </dl>
           </div>
+          {soon && <Notice kind="warning">{t('book.within24h')}</Notice>}
           <ErrorNotice error={book.error} />
           <div className="buttons">
             <Button variant="secondary" onClick={() => setStep(4)}>

@@ -2,7 +2,7 @@
 // the end is computed as in PMO's "Ändra mall tillfälligt".
 import type { Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
-import { Button } from '../../../shared/ui'
+import { Button, TableScroll } from '../../../shared/ui'
 
 export type Block = Schemas['BlockRequest']
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const
@@ -27,7 +27,7 @@ export function BlocksEditor({ blocks, onChange, types, withWeekday, badRows = [
   const { t } = useI18n()
   const set = (i: number, patch: Partial<Block>) => onChange(blocks.map((b, j) => (j === i ? { ...b, ...patch } : b)))
   return (
-    <div className="table-scroll">
+    <TableScroll label={caption}>
       <table className="data editor">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -101,6 +101,6 @@ export function BlocksEditor({ blocks, onChange, types, withWeekday, badRows = [
       >
         {t('schedule.addBlock')}
       </Button>
-    </div>
+    </TableScroll>
   )
 }

@@ -1,7 +1,7 @@
 import type { Schemas } from '../../../shared/api/client'
 import { useI18n } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
-import { Notice } from '../../../shared/ui'
+import { Notice, TableScroll } from '../../../shared/ui'
 
 /** Rule 6: where the unit's schedule falls short of eight weeks. */
 export function HorizonPanel({ report }: { report: Schemas['HorizonResponse'] }) {
@@ -16,7 +16,7 @@ export function HorizonPanel({ report }: { report: Schemas['HorizonResponse'] })
         {report.unscheduled.length > 0 && <p>{t('schedule.unscheduled', { names: report.unscheduled.map((p) => p.name).join(', ') })}</p>}
       </Notice>
       {report.rows.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label={`${t('schedule.horizon')} – ${report.unit.name}`}>
           <table className="data">
             <thead>
               <tr>
@@ -38,7 +38,7 @@ export function HorizonPanel({ report }: { report: Schemas['HorizonResponse'] })
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   )

@@ -35,7 +35,7 @@ export function WeekGrid({ monday, slots, onOpen }: { monday: string; slots: Boo
       <div className="week" style={{ gridTemplateColumns: `3rem repeat(${days.length}, minmax(11rem, 1fr))` }}>
         <div aria-hidden="true">
           <h3>&nbsp;</h3>
-          <div className="week__col" style={{ gridTemplateRows: `repeat(${rows}, 0.55rem)`, borderLeft: 'none' }}>
+          <div className="week__col" style={{ gridTemplateRows: `repeat(${rows}, 1.05rem)`, borderLeft: 'none' }}>
             {hours.map((h) => (
               <span key={h} className="hour" style={{ gridRow: `${(h - first) / ROW + 1} / span 12` }}>
                 {String(h / 60).padStart(2, '0')}:00
@@ -46,7 +46,7 @@ export function WeekGrid({ monday, slots, onOpen }: { monday: string; slots: Boo
         {days.map((day) => (
           <section key={day} className="week__day" aria-label={formatDateShort(day, lang)}>
             <h3>{formatDateShort(day, lang)}</h3>
-            <div className="week__col" style={{ gridTemplateRows: `repeat(${rows}, 0.55rem)` }}>
+            <div className="week__col" style={{ gridTemplateRows: `repeat(${rows}, 1.05rem)` }}>
               {slots
                 .filter((s) => s.local_date === day)
                 .map((s) => (
@@ -63,9 +63,10 @@ export function WeekGrid({ monday, slots, onOpen }: { monday: string; slots: Boo
 function SlotBlock({ slot, first, colour, onOpen }: { slot: BookSlot; first: number; colour: string; onOpen: (slot: BookSlot) => void }) {
   const { t } = useI18n()
   const start = (stockholmMinutes(slot.starts_at) - first) / ROW + 1
-  const span = Math.max(3, Math.round(slot.length_minutes / ROW))
+  const span = Math.max(1, Math.round(slot.length_minutes / ROW))
   const active = slot.bookings.find((b) => b.status === 'booked' || b.status === 'arrived')
   const ended = slot.bookings.filter((b) => b !== active)
+  const latest = ended[ended.length - 1]
   const label = [
     slot.local_start_time,
     slot.appointment_type.name,
@@ -82,30 +83,23 @@ function SlotBlock({ slot, first, colour, onOpen }: { slot: BookSlot; first: num
       onClick={() => onOpen(slot)}
     >
       <span className="slot__time">{slot.local_start_time}</span> {slot.appointment_type.name}
+      <br />
       {active ? (
         <>
-          <br />
           <strong>{active.resident.name ?? active.resident.personal_identity_number}</strong>
           {active.status === 'arrived' && ` (${t('status.arrived')})`}
           {active.reason_for_visit && <> – {active.reason_for_visit}</>}
         </>
+      ) : latest ? (
+        // The latest ended booking, struck through with its reason (rule 11);
+        // the whole history is in the dialog and the label.
+        <del>
+          {latest.resident.name ?? latest.resident.personal_identity_number}
+          {latest.cancellation && ` – ${latest.cancellation.reason}`}
+        </del>
       ) : (
-        slot.state === 'free' && (
-          <>
-            <br />
-            <em>{t('staff.free')}</em>
-          </>
-        )
+        slot.state === 'free' && <em>{t('staff.free')}</em>
       )}
-      {ended.map((b) => (
-        <span key={b.id}>
-          <br />
-          <del>
-            {b.resident.name ?? b.resident.personal_identity_number}
-            {b.cancellation && ` – ${b.cancellation.reason}`}
-          </del>
-        </span>
-      ))}
     </button>
   )
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useI18n } from '../../../shared/i18n'
 import { addDays, isoWeek, mondayOf, todayInStockholm } from '../../../shared/lib/dates'
 import { Button, Dialog, ErrorNotice, Loading, Page, SelectField } from '../../../shared/ui'
@@ -20,7 +20,12 @@ export function BookWeekPage() {
   const [open, setOpen] = useState<string | 'new' | null>(null)
   const practitioners = usePractitioners(unitId)
   const catalogue = useUnitCatalogue(unitId)
-  const book = useBook(unitId, monday, addDays(monday, 6), practitionerId)
+  // The book is one practitioner's week, as in PMO.
+  useEffect(() => {
+    const first = practitioners.data?.[0]
+    if (first && !practitioners.data?.some((p) => p.id === practitionerId)) setPractitionerId(first.id)
+  }, [practitioners.data, practitionerId])
+  const book = useBook(practitionerId ? unitId : null, monday, addDays(monday, 6), practitionerId)
   const slot = book.data?.slots.find((s) => s.id === open)
   const free = (book.data?.slots ?? []).filter((s) => s.state === 'free')
   return (
@@ -31,7 +36,6 @@ export function BookWeekPage() {
         <div className="toolbar">
           <UnitPicker me={me.data} value={unitId} onChange={setUnitId} />
           <SelectField label={t('common.practitioner')} value={practitionerId ?? ''} onChange={(e) => setPractitionerId(e.target.value || null)}>
-            <option value="">{t('staff.allPractitioners')}</option>
             {practitioners.data?.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
@@ -58,7 +62,7 @@ export function BookWeekPage() {
         {t('staff.week', { n: isoWeek(monday) })}
         {book.data && ` – ${book.data.unit.name}`}
       </h2>
-      {book.isPending && unitId && <Loading />}
+      {book.isPending && practitionerId && <Loading />}
       {book.data && <WeekGrid monday={monday} slots={book.data.slots} onOpen={(s) => setOpen(s.id)} />}
       <Dialog title={open === 'new' ? t('staff.newBooking') : t('staff.booking')} open={open !== null} onClose={() => setOpen(null)}>
         {open === 'new' && unitId && practitioners.data && catalogue.data && (

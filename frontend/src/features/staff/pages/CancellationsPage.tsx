@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { useI18n } from '../../../shared/i18n'
 import { addDays, formatDateLong, formatInstant, todayInStockholm } from '../../../shared/lib/dates'
-import { ErrorNotice, Loading, Page, TextField } from '../../../shared/ui'
+import { ErrorNotice, Loading, Page, TextField, TableScroll } from '../../../shared/ui'
 import { useCancellations } from '../api/get-cancellations'
 import { useStaffMe } from '../api/get-staff-me'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
@@ -23,7 +23,7 @@ export function CancellationsPage() {
       <ErrorNotice error={me.error ?? feed.error} />
       {feed.data?.entries.length === 0 && <p>{t('staff.feedEmpty', { since: formatDateLong(sinceDate, lang) })}</p>}
       {feed.data && feed.data.entries.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label={t('staff.feedTitle')}>
           <table className="data">
             <thead>
               <tr>
@@ -56,7 +56,7 @@ export function CancellationsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </Page>
   )
