@@ -65,6 +65,9 @@ describe('Tidbok in a browser', { skip: skip ?? false }, () => {
 
   it('a regional admin keeps the catalogue and sees the unit’s services', async () => {
     const p = await page('desktop')
+    await p.goto('/login')
+    await p.getByRole('button', { name: 'Logga in som Rolf Holm' }).waitFor()
+    await view(p, 'login')
     await login(p, 'Rolf Holm')
     await p.waitForURL('**/admin/catalogue')
     const row = p.getByRole('row', { name: /Provtagning 1177/ })
