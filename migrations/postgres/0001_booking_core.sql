@@ -83,7 +83,10 @@ CREATE TABLE residents (
     email TEXT,
     notify_sms BOOLEAN NOT NULL DEFAULT FALSE,
     notify_email BOOLEAN NOT NULL DEFAULT FALSE,
-    created_at TIMESTAMPTZ NOT NULL
+    created_at TIMESTAMPTZ NOT NULL,
+    -- Bumped by every online booking of the resident, which so takes a row
+    -- lock: the cap on active bookings per type is checked one at a time.
+    booking_version INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE slots (

@@ -84,7 +84,10 @@ CREATE TABLE residents (
     email TEXT,
     notify_sms INTEGER NOT NULL DEFAULT 0,
     notify_email INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    -- Bumped by every online booking of the resident, which so takes a row
+    -- lock: the cap on active bookings per type is checked one at a time.
+    booking_version INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE slots (

@@ -96,6 +96,10 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut Settings)) -> Option
     settings.jwt_public_key_file = Some(fixture("idp-rs256.pub.pem"));
     settings.database.db_max_connections = 5;
     settings.bookings_per_minute = 1000;
+    settings.bookings_per_client_per_minute = 100_000;
+    settings.login_per_minute = 1000;
+    // Tests book many slots of one type for one resident; the cap has its own test.
+    settings.max_active_bookings_per_type = 0;
     tweak(&mut settings);
     let app = Application::build(&settings).await.expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -292,6 +296,7 @@ impl TestApp {
             message: None,
             hidden_in_portal,
             slot_must_start_after: now(),
+            max_active_of_type: None,
         };
         *self
             .world

@@ -4,7 +4,136 @@
 use crate::helpers::*;
 use serde_json::{json, Value};
 
-crate::on_both_backends!(every_bad_input_gets_a_problem_and_changes_nothing);
+crate::on_both_backends!(
+    every_bad_input_gets_a_problem_and_changes_nothing,
+    fields_a_role_may_not_set_are_refused,
+    page_sizes_are_limited
+);
+
+/// Mass assignment: anything beyond a request's documented fields is refused
+/// (unknown fields are a `validation-failed` problem), never silently applied.
+async fn fields_a_role_may_not_set_are_refused(app: TestApp) {
+    let slots = app
+        .slots(&app.world.self_service, &[in_hours(72), in_hours(96)], 15)
+        .await;
+    let anna = resident_token(&adult_pnr(1));
+    let bo_pnr = adult_pnr(2);
+    let bo = app.world.resident(&bo_pnr).await;
+    for (field, value) in [
+        ("resident_id", json!(bo.id.to_string())),
+        ("status", json!("arrived")),
+        ("booked_by", json!("staff")),
+        ("hidden_in_portal", json!(true)),
+    ] {
+        let mut body = book_body(slots[0]);
+        body[field] = value;
+        let problem = assert_problem(
+            app.post("/api/v1/me/bookings", &anna, &body).await,
+            422,
+            "validation-failed",
+        )
+        .await;
+        assert_eq!(problem["errors"][0]["field"], field);
+        assert_eq!(problem["errors"][0]["code"], "unknown_field");
+    }
+    let booking = app.booked(&anna, slots[0]).await;
+    let id = booking["id"].as_str().unwrap();
+    let cancel = app
+        .post(
+            &format!("/api/v1/me/bookings/{id}/cancel"),
+            &anna,
+            &json!({"reason": "x", "cancelled_by": "staff"}),
+        )
+        .await;
+    assert_problem(cancel, 422, "validation-failed").await;
+    let rebook = app
+        .post(
+            &format!("/api/v1/me/bookings/{id}/rebook"),
+            &anna,
+            &json!({"slot_id": slots[1].to_string(), "resident_id": bo.id.to_string()}),
+        )
+        .await;
+    assert_problem(rebook, 422, "validation-failed").await;
+    // Someone else's booked slot cannot be taken by rebooking into it.
+    let bos = app.booked(&resident_token(&bo_pnr), slots[1]).await;
+    let stolen = app
+        .post(
+            &format!("/api/v1/me/bookings/{id}/rebook"),
+            &anna,
+            &json!({"slot_id": slots[1].to_string()}),
+        )
+        .await;
+    assert_problem(stolen, 409, "slot-already-booked").await;
+    let staff_extra =
+        json!({"personal_identity_number": adult_pnr(3), "slot_id": slots[0].to_string(), "booked_by": "resident"});
+    assert_problem(
+        app.post(
+            &format!("/api/v1/units/{}/bookings", app.world.unit.id),
+            &app.staff(),
+            &staff_extra,
+        )
+        .await,
+        422,
+        "validation-failed",
+    )
+    .await;
+
+    let mine: Value = app
+        .get(&format!("/api/v1/me/bookings/{id}"), &anna)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (mine["status"].clone(), mine["booked_by"].clone()),
+        (json!("booked"), json!("resident"))
+    );
+    let theirs: Value = app
+        .get(
+            &format!("/api/v1/me/bookings/{}", bos["id"].as_str().unwrap()),
+            &resident_token(&bo_pnr),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["status"], "booked");
+}
+
+async fn page_sizes_are_limited(app: TestApp) {
+    let staff = app.staff();
+    let admin = staff_token_full("unit_admin", &[app.world.unit.id], None, "Ulla");
+    let unit = app.world.unit.id;
+    for (token, path) in [
+        (
+            &staff,
+            format!("/api/v1/units/{unit}/cancellations?since=2026-01-01T00:00:00Z&limit=501"),
+        ),
+        (
+            &staff,
+            format!("/api/v1/units/{unit}/cancellations?since=2026-01-01T00:00:00Z&limit=0"),
+        ),
+        (&admin, format!("/api/v1/units/{unit}/access-log?limit=1001")),
+    ] {
+        let problem = assert_problem(app.get(&path, token).await, 422, "validation-failed").await;
+        assert_eq!(problem["errors"][0]["field"], "limit", "{path}");
+    }
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/units/{unit}/cancellations?since=2026-01-01T00:00:00Z&limit=500"),
+            &staff
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{unit}/access-log?limit=1000"), &admin)
+            .await
+            .status(),
+        200
+    );
+}
 
 async fn every_bad_input_gets_a_problem_and_changes_nothing(app: TestApp) {
     let [slot] = app.slots(&app.world.self_service, &[in_hours(72)], 15).await[..] else {

@@ -362,3 +362,81 @@ async fn the_web_app_is_served_beside_the_api() {
     assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), 200);
     std::fs::remove_dir_all(folder).ok();
 }
+
+#[tokio::test]
+async fn one_client_booking_for_many_residents_is_rate_limited_too() {
+    let Some(app) = spawn_with(Kind::Sqlite, |s| s.bookings_per_client_per_minute = 3).await else {
+        return;
+    };
+    let starts: Vec<_> = (0..4).map(|i| in_hours(50 + i)).collect();
+    let slots = app.slots(&app.world.self_service, &starts, 15).await;
+    for (i, slot) in slots.iter().take(3).enumerate() {
+        app.booked(&resident_token(&adult_pnr(500 + i as u32)), *slot).await;
+    }
+    let fourth = app.book(&resident_token(&adult_pnr(600)), slots[3]).await;
+    assert!(fourth.headers().contains_key("retry-after"));
+    assert_problem(fourth, 429, "rate-limited").await;
+}
+
+#[tokio::test]
+async fn a_resident_may_hold_only_so_many_bookings_of_one_type_even_when_racing() {
+    let Some(app) = spawn_with(Kind::Sqlite, |s| s.max_active_bookings_per_type = 2).await else {
+        return;
+    };
+    let starts: Vec<_> = (0..8).map(|i| in_hours(50 + i)).collect();
+    let slots = app.slots(&app.world.self_service, &starts, 15).await;
+    let anna = resident_token(&adult_pnr(1));
+
+    let attempts: Vec<_> = slots[..6].iter().map(|s| app.book(&anna, *s)).collect();
+    let outcomes = futures::future::join_all(attempts).await;
+
+    let statuses: Vec<u16> = outcomes.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 2, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 422).count(), 4, "{statuses:?}");
+    let refused = outcomes.into_iter().find(|r| r.status() == 422).unwrap();
+    let problem = assert_problem(refused, 422, "booking-limit-reached").await;
+    assert_eq!(problem["max"], 2);
+    let [other_type] = app.slots(&app.world.adults_only, &[in_hours(80)], 45).await[..] else {
+        unreachable!()
+    };
+    assert_eq!(app.book(&anna, other_type).await.status(), 201, "the cap is per type");
+    // A cancellation frees a place.
+    let mine: Value = app.get("/api/v1/me/bookings", &anna).await.json().await.unwrap();
+    let first = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["appointment_type"]["name"] == "Provtagning 1177")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/me/bookings/{first}/cancel"),
+        &anna,
+        &json!({"reason": "Behövs inte"}),
+    )
+    .await;
+    assert_eq!(app.book(&anna, slots[7]).await.status(), 201);
+}
+
+#[tokio::test]
+async fn logging_in_as_one_persona_too_often_is_rate_limited() {
+    let Some(app) = spawn_with(Kind::Sqlite, |s| {
+        s.dev_login = true;
+        s.login_per_minute = 2;
+    })
+    .await
+    else {
+        return;
+    };
+    let login = |persona: &'static str| {
+        app.client
+            .post(app.url("/api/v1/dev/login"))
+            .json(&json!({"persona": persona}))
+            .send()
+    };
+    assert_eq!(login("anna").await.unwrap().status(), 200);
+    assert_eq!(login("anna").await.unwrap().status(), 200);
+    assert_problem(login("anna").await.unwrap(), 429, "rate-limited").await;
+}

@@ -95,6 +95,7 @@ fn new_booking(slot: SlotId, resident: &Resident) -> NewBooking {
         message: None,
         hidden_in_portal: false,
         slot_must_start_after: now(),
+        max_active_of_type: None,
     }
 }
 

@@ -29,6 +29,7 @@ fn ad_hoc(world: &World, resident: &Resident, start: DateTime<Utc>, minutes: i64
         message: None,
         hidden_in_portal: false,
         slot_must_start_after: DateTime::<Utc>::MIN_UTC,
+        max_active_of_type: None,
     };
     AdHocBooking { slot_id, slot, booking }
 }

@@ -43,6 +43,13 @@ pub struct Settings {
     /// Bookings and rebookings per resident and minute.
     #[arg(long, env = "TIDBOK_BOOKINGS_PER_MINUTE", default_value_t = 10)]
     pub bookings_per_minute: u32,
+    /// Bookings and rebookings per client address and minute (all residents behind it).
+    #[arg(long, env = "TIDBOK_BOOKINGS_PER_CLIENT_PER_MINUTE", default_value_t = 120)]
+    pub bookings_per_client_per_minute: u32,
+    /// Booked future slots of one appointment type a resident may hold at once
+    /// (the booking-rush cap; 0 turns it off). Staff bookings do not count against it.
+    #[arg(long, env = "TIDBOK_MAX_ACTIVE_BOOKINGS_PER_TYPE", default_value_t = 3)]
+    pub max_active_bookings_per_type: u32,
     #[command(flatten)]
     pub delivery: DeliverySettings,
     /// Folder of the built web app, served at `/` (what `make run` sets to

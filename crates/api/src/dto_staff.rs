@@ -315,13 +315,15 @@ pub struct FeedResponse {
     pub next_since: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// Only what happened after this instant.
     pub since: DateTime<Utc>,
-    /// At most this many (1 to 500, default 100).
+    /// At most this many (default 100).
+    #[validate(range(min = 1, max = 500))]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -892,7 +894,7 @@ impl From<&AccessLogEntry> for AccessLogEntryResponse {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AccessLogQuery {
@@ -903,7 +905,9 @@ pub struct AccessLogQuery {
     /// Only this resident (by id, never by personal identity number in a URL).
     pub resident_id: Option<Uuid>,
     pub action: Option<String>,
-    /// At most this many (1 to 1000, default 200).
+    /// At most this many (default 200).
+    #[validate(range(min = 1, max = 1000))]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

@@ -98,6 +98,8 @@ problems! {
         "A regional admin must set the service up for the unit before its terms, activation or selection can be changed.";
     InvalidSelection = "invalid-selection", UNPROCESSABLE_ENTITY, "Some lines are not personal identity numbers",
         "`lines` lists each invalid line of the CSV with its number and why. Nothing was imported; fix the lines and import again.";
+    BookingLimitReached = "booking-limit-reached", UNPROCESSABLE_ENTITY, "You already hold the most bookings of this type",
+        "A resident may hold only so many booked future slots of one appointment type (`max`, set per installation) — the cap that keeps a booking rush fair. Cancel one, or call the unit.";
     IdempotencyKeyReused = "idempotency-key-reused", UNPROCESSABLE_ENTITY, "The idempotency key was used for another request",
         "An `Idempotency-Key` is bound to the first request sent with it. Use a new key for a new request.";
     RateLimited = "rate-limited", TOO_MANY_REQUESTS, "Too many requests",
@@ -378,6 +380,9 @@ impl From<PortalError> for ApiError {
             }
             PortalError::IdempotencyKeyReused => ApiError::new(ProblemType::IdempotencyKeyReused)
                 .detail("This Idempotency-Key was used for a different request."),
+            PortalError::BookingLimitReached(max) => ApiError::new(ProblemType::BookingLimitReached)
+                .detail(format!("You already have {max} upcoming bookings of this type."))
+                .with("max", max),
             PortalError::ContactRequired(channel) => {
                 let field = match channel {
                     tidbok_domain::Channel::Email => "email",

@@ -623,6 +623,7 @@ async fn book_first(
                 message: None,
                 hidden_in_portal: false,
                 slot_must_start_after: now,
+                max_active_of_type: None,
             },
             None,
             &tidbok_domain::Effects::default(),

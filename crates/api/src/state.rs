@@ -49,43 +49,64 @@ impl AppState {
         }
         let composer: Arc<dyn Composer> = Arc::new(crate::notifications::compose::TemplateComposer::swedish());
         Ok(Self {
-            portal: ResidentPortal::new(store.clone(), clock.clone(), composer.clone()),
+            portal: ResidentPortal::new(store.clone(), clock.clone(), composer.clone())
+                .with_booking_cap(Some(settings.max_active_bookings_per_type).filter(|n| *n > 0)),
             desk: StaffDesk::new(store.clone(), clock.clone(), composer),
             admin: AdminConsole::new(store.clone(), clock.clone()),
             store,
             clock,
             auth,
             dev_login,
-            limits: Limits::new(settings.login_per_minute, settings.bookings_per_minute),
+            limits: Limits::new(
+                settings.login_per_minute,
+                settings.bookings_per_minute,
+                settings.bookings_per_client_per_minute,
+            ),
         })
     }
 }
 
-/// Per-client rate limits (token buckets, refilled per minute).
+/// Rate limits (token buckets, refilled per minute), per resident (or
+/// persona) and per client address.
 pub struct Limits {
-    login: DefaultKeyedRateLimiter<IpAddr>,
-    booking: DefaultKeyedRateLimiter<ResidentId>,
+    login_client: DefaultKeyedRateLimiter<IpAddr>,
+    login_persona: DefaultKeyedRateLimiter<String>,
+    booking_resident: DefaultKeyedRateLimiter<ResidentId>,
+    booking_client: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+fn quota(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN))
+}
+
+fn check<K: std::hash::Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>, key: &K) -> Result<(), ApiError> {
+    limiter
+        .check_key(key)
+        .map_err(|wait| limited(wait.wait_time_from(DefaultClock::default().now())))
 }
 
 impl Limits {
-    pub fn new(login_per_minute: u32, bookings_per_minute: u32) -> Self {
-        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
+    pub fn new(login_per_minute: u32, bookings_per_minute: u32, bookings_per_client_per_minute: u32) -> Self {
         Self {
-            login: RateLimiter::keyed(quota(login_per_minute)),
-            booking: RateLimiter::keyed(quota(bookings_per_minute)),
+            login_client: RateLimiter::keyed(quota(login_per_minute)),
+            login_persona: RateLimiter::keyed(quota(login_per_minute)),
+            booking_resident: RateLimiter::keyed(quota(bookings_per_minute)),
+            booking_client: RateLimiter::keyed(quota(bookings_per_client_per_minute)),
         }
     }
 
-    pub fn login(&self, ip: IpAddr) -> Result<(), ApiError> {
-        self.login
-            .check_key(&ip)
-            .map_err(|wait| limited(wait.wait_time_from(DefaultClock::default().now())))
+    pub fn login(&self, client: Option<IpAddr>, persona: &str) -> Result<(), ApiError> {
+        if let Some(ip) = client {
+            check(&self.login_client, &ip)?;
+        }
+        check(&self.login_persona, &persona.to_owned())
     }
 
-    pub fn booking(&self, resident: ResidentId) -> Result<(), ApiError> {
-        self.booking
-            .check_key(&resident)
-            .map_err(|wait| limited(wait.wait_time_from(DefaultClock::default().now())))
+    pub fn booking(&self, client: Option<IpAddr>, resident: ResidentId) -> Result<(), ApiError> {
+        if let Some(ip) = client {
+            check(&self.booking_client, &ip)?;
+        }
+        check(&self.booking_resident, &resident)
     }
 }
 

@@ -43,6 +43,8 @@ pub enum Conflict {
     Duplicate,
     #[error("the time collides with another booking of the practitioner")]
     Overlap,
+    #[error("the resident already holds the most bookings of this type allowed")]
+    BookingLimitReached,
 }
 
 /// A client-chosen key that makes a retried request return the first result.
@@ -110,6 +112,9 @@ pub struct NewBooking {
     pub message: Option<BookingMessage>,
     pub hidden_in_portal: bool,
     pub slot_must_start_after: DateTime<Utc>,
+    /// The booking-rush cap: refuse (`Conflict::BookingLimitReached`) when the
+    /// resident already holds this many booked future slots of the same type.
+    pub max_active_of_type: Option<u32>,
 }
 
 /// Move `from` to `to_slot` as one transaction: the new slot is claimed first

@@ -199,6 +199,12 @@ pub const INSERT_OUTBOX: &str = "INSERT INTO outbox \
 pub const INSERT_ACCESS: &str = "INSERT INTO access_log \
      (id, at, actor_id, actor_role, actor_name, unit_id, action, resident_id, booking_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+pub const LOCK_RESIDENT: &str = "UPDATE residents SET booking_version = booking_version + 1 WHERE id = $1";
+/// The resident's booked future slots of the type of slot $2.
+pub const ACTIVE_OF_SLOT_TYPE: &str = "SELECT COUNT(*) AS n FROM bookings b \
+     JOIN slots s ON s.id = b.slot_id JOIN slots target ON target.id = $2 \
+     WHERE b.resident_id = $1 AND b.status = 'booked' AND b.starts_at > $3 \
+       AND s.appointment_type_id = target.appointment_type_id";
 pub const LOCK_PRACTITIONER: &str = "UPDATE practitioners SET book_version = book_version + 1 WHERE id = $1";
 pub const WITHDRAW_OVERLAPPING_FREE: &str = "UPDATE slots SET withdrawn_at = $4 \
      WHERE practitioner_id = $1 AND booking_id IS NULL AND withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2";
@@ -716,6 +722,24 @@ macro_rules! impl_ports {
                     Self::claim_key(&mut tx, principal, IdempotentOperation::Book, key, b.booked_at).await?
                 {
                     return Ok(replay);
+                }
+                if let Some(cap) = b.max_active_of_type {
+                    // The resident's row lock makes their concurrent bookings
+                    // take turns, so the count below cannot be raced past the cap.
+                    sqlx::query(sql::LOCK_RESIDENT)
+                        .bind(b.resident_id.as_uuid())
+                        .execute(&mut *tx)
+                        .await?;
+                    let held = sqlx::query(sql::ACTIVE_OF_SLOT_TYPE)
+                        .bind(b.resident_id.as_uuid())
+                        .bind(b.slot_id.as_uuid())
+                        .bind(b.booked_at)
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .count("n")?;
+                    if held >= i64::from(cap) {
+                        return Err(Conflict::BookingLimitReached.into());
+                    }
                 }
                 let claimed = sqlx::query(sql::CLAIM_SLOT)
                     .bind(b.id.as_uuid())

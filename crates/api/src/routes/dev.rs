@@ -81,10 +81,8 @@ pub async fn login(
     body: crate::extract::ApiJson<DevLoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let signer = enabled(&state)?;
-    if let Some(ip) = req.peer_addr().map(|a| a.ip()) {
-        state.limits.login(ip)?;
-    }
     crate::dto::validate(&*body)?;
+    state.limits.login(req.peer_addr().map(|a| a.ip()), &body.persona)?;
     let p = persona(&body.persona).ok_or_else(|| ApiError::field("persona", "unknown", "no such persona"))?;
     let sub = match p.staff_id {
         Some(id) => id.to_string(),

@@ -183,7 +183,7 @@ pub async fn book(
             .transpose()?,
         terms_accepted: body.terms_accepted,
     };
-    state.limits.booking(me.id)?;
+    state.limits.booking(req.peer_addr().map(|a| a.ip()), me.id)?;
     let committed = state.portal.book(&me, request, key.as_ref()).await?;
     Ok(created(committed))
 }
@@ -300,7 +300,7 @@ pub async fn rebook(
 ) -> Result<HttpResponse, ApiError> {
     let booking = path.into_inner();
     let key = idempotency::key(&req, &(booking, &*body))?;
-    state.limits.booking(me.id)?;
+    state.limits.booking(req.peer_addr().map(|a| a.ip()), me.id)?;
     let committed = state
         .portal
         .rebook(

@@ -354,7 +354,8 @@ pub async fn cancellations(
     path: web::Path<Uuid>,
     query: web::Query<FeedQuery>,
 ) -> Json<FeedResponse> {
-    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    validate(&*query)?;
+    let limit = query.limit.unwrap_or(100);
     let entries = state
         .desk
         .cancellation_feed(&staff, UnitId::from_uuid(path.into_inner()), query.since, limit)

@@ -41,6 +41,8 @@ pub enum PortalError {
     IdempotencyKeyReused,
     #[error("turning {0} notifications on needs an address for them")]
     ContactRequired(Channel),
+    #[error("you already hold {0} bookings of this type")]
+    BookingLimitReached(u32),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -115,11 +117,26 @@ pub struct ResidentPortal {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     composer: Arc<dyn Composer>,
+    /// How many booked future slots of one type a resident may hold (None: no cap).
+    max_active_of_type: Option<u32>,
 }
 
 impl ResidentPortal {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, composer: Arc<dyn Composer>) -> Self {
-        Self { store, clock, composer }
+        Self {
+            store,
+            clock,
+            composer,
+            max_active_of_type: None,
+        }
+    }
+
+    /// Caps a resident's booked future slots per appointment type.
+    pub fn with_booking_cap(self, cap: Option<u32>) -> Self {
+        Self {
+            max_active_of_type: cap,
+            ..self
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -280,6 +297,7 @@ impl ResidentPortal {
             message: request.message.filter(|m| !m.as_str().is_empty()),
             hidden_in_portal: false,
             slot_must_start_after: now,
+            max_active_of_type: self.max_active_of_type,
         };
         let effects = effects_for(
             self.composer.as_ref(),
@@ -289,7 +307,12 @@ impl ResidentPortal {
             now,
             Vec::new(),
         );
-        let committed = self.store.book(&booking, key, &effects).await?;
+        let committed = self.store.book(&booking, key, &effects).await.map_err(|e| match e {
+            StoreError::Conflict(Conflict::BookingLimitReached) => {
+                PortalError::BookingLimitReached(self.max_active_of_type.unwrap_or_default())
+            }
+            other => other.into(),
+        })?;
         let view = self.view(resident, *committed.value()).await?;
         Ok(committed.map(|_| view))
     }

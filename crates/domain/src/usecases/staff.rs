@@ -268,6 +268,8 @@ impl StaffDesk {
             message: request.message.clone().filter(|m| !m.as_str().is_empty()),
             hidden_in_portal: request.hidden_in_portal,
             slot_must_start_after: DateTime::<Utc>::MIN_UTC,
+            // Staff may book as many as care needs.
+            max_active_of_type: None,
         };
         let access = vec![self.access(staff, unit.id, AccessAction::Book, resident.id, Some(id))];
         match request.target {

@@ -4778,7 +4778,7 @@ export interface operations {
                 /** @description Only this resident (by id, never by personal identity number in a URL). */
                 resident_id?: string;
                 action?: string;
-                /** @description At most this many (1 to 1000, default 200). */
+                /** @description At most this many (default 200). */
                 limit?: number;
             };
             header?: never;
@@ -5324,7 +5324,7 @@ export interface operations {
             query: {
                 /** @description Only what happened after this instant. */
                 since: string;
-                /** @description At most this many (1 to 500, default 100). */
+                /** @description At most this many (default 100). */
                 limit?: number;
             };
             header?: never;
