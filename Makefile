@@ -6,7 +6,7 @@ export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 NPM ?= npm
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e
+.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e fuzz fuzz-smoke
 
 ## Build and start the server on SQLite (./data/tidbok.db) with demo data, the dev
 ## login and the web app, at http://127.0.0.1:8080/.
@@ -35,7 +35,7 @@ build:
 
 ## Every check and test: Rust on SQLite and PostgreSQL, the web app's types,
 ## lint and unit tests, and the browser tests against the real server.
-test: lint test-rust test-web e2e
+test: lint test-rust test-web e2e fuzz-smoke
 
 test-rust:
 	$(CARGO) test --locked --workspace --all-features
@@ -47,6 +47,17 @@ test-web: frontend/node_modules
 e2e: web
 	$(CARGO) build --locked -p tidbok-api --bin tidbok
 	cd frontend && TIDBOK_BIN=$(abspath $(TARGET_DIR))/debug/tidbok $(NPM) run e2e
+
+## Contract fuzzing (schemathesis) of the debug server with a token per role:
+## a bounded run in `make test`, a long one with `make fuzz`.
+FUZZ_EXAMPLES ?= 300
+fuzz-smoke:
+	$(CARGO) build --locked -p tidbok-api --bin tidbok
+	tests/fuzz/run.sh $(abspath $(TARGET_DIR))/debug/tidbok 10
+
+fuzz:
+	$(CARGO) build --locked -p tidbok-api --bin tidbok
+	tests/fuzz/run.sh $(abspath $(TARGET_DIR))/debug/tidbok $(FUZZ_EXAMPLES)
 
 ## Formatting and clippy, warnings as errors.
 lint:

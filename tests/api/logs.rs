@@ -80,6 +80,28 @@ async fn a_booking_flow_logs_nothing_personal(app: TestApp) {
     let settings =
         json!({"email": "zlatan@example.se", "phone": "0707123456", "email_enabled": true, "sms_enabled": true});
     app.put("/api/v1/me/notification-settings", &token, &settings).await;
+    // Input quoted back by the parsers ("invalid type: string …", "unknown
+    // variant …") reaches the client only.
+    let quoted = app
+        .put(
+            "/api/v1/me/notification-settings",
+            &token,
+            &json!({"email_enabled": "Zlatan hemlig", "sms_enabled": false}),
+        )
+        .await;
+    assert_eq!(quoted.status(), 422);
+    let admin = staff_token_full("unit_admin", &[app.world.unit.id], None, "Zlatan Adminsson");
+    let quoted = app
+        .get(
+            &format!("/api/v1/units/{}/access-log?action=Zlatan-hemlig", app.world.unit.id),
+            &admin,
+        )
+        .await;
+    assert_eq!(quoted.status(), 400);
+    assert!(
+        quoted.text().await.unwrap().contains("Zlatan-hemlig"),
+        "the client is told what was wrong"
+    );
 
     let logs = logs().text();
     assert!(logs.contains("http_request"), "requests are logged");
@@ -94,6 +116,7 @@ async fn a_booking_flow_logs_nothing_personal(app: TestApp) {
         "Zlatan",
         "Loggsson",
         "Personalsson",
+        "Adminsson",
         "hemlig",
         "0707123456",
         "+46707123456",

@@ -832,7 +832,7 @@ pub struct SelectionResponse {
     pub size: u64,
 }
 
-#[derive(Debug, Serialize, ToSchema, Clone, Copy)]
+#[derive(Debug, Serialize, Deserialize, ToSchema, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
 pub enum AccessActionName {
     ViewBook,
@@ -860,6 +860,23 @@ impl From<AccessAction> for AccessActionName {
             AccessAction::MarkArrived => Self::MarkArrived,
             AccessAction::MarkEnteredInError => Self::MarkEnteredInError,
             AccessAction::SetHiddenInPortal => Self::SetHiddenInPortal,
+        }
+    }
+}
+
+impl From<AccessActionName> for AccessAction {
+    fn from(a: AccessActionName) -> Self {
+        match a {
+            AccessActionName::ViewBook => Self::ViewBook,
+            AccessActionName::ViewBooking => Self::ViewBooking,
+            AccessActionName::ViewCancellationFeed => Self::ViewCancellationFeed,
+            AccessActionName::PrintSummons => Self::PrintSummons,
+            AccessActionName::Book => Self::Book,
+            AccessActionName::Rebook => Self::Rebook,
+            AccessActionName::Cancel => Self::Cancel,
+            AccessActionName::MarkArrived => Self::MarkArrived,
+            AccessActionName::MarkEnteredInError => Self::MarkEnteredInError,
+            AccessActionName::SetHiddenInPortal => Self::SetHiddenInPortal,
         }
     }
 }
@@ -904,7 +921,8 @@ pub struct AccessLogQuery {
     pub actor_id: Option<Uuid>,
     /// Only this resident (by id, never by personal identity number in a URL).
     pub resident_id: Option<Uuid>,
-    pub action: Option<String>,
+    /// Only this kind of access.
+    pub action: Option<AccessActionName>,
     /// At most this many (default 200).
     #[validate(range(min = 1, max = 1000))]
     #[param(minimum = 1, maximum = 1000)]

@@ -113,6 +113,7 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
             }
             if params.iter().any(|p| p.parameter_in == ParameterIn::Query) {
                 ensure(op, 400, &[MalformedRequest]);
+                ensure(op, 422, &[ValidationFailed]);
             }
             if matches!(
                 op.operation_id.as_deref(),

@@ -159,10 +159,8 @@ pub struct FieldError {
 
 /// The error type of every handler (boxed: handlers return it often and it
 /// should stay one pointer wide).
-#[derive(Debug)]
 pub struct ApiError(Box<Inner>);
 
-#[derive(Debug)]
 struct Inner {
     kind: ProblemType,
     detail: Option<String>,
@@ -247,6 +245,25 @@ impl ApiError {
             errors: self.0.errors.clone(),
             extensions: self.0.extensions.clone(),
         }
+    }
+}
+
+/// What the request middleware logs of a refused request: the problem type
+/// and the names and codes of invalid fields. Never the detail or field
+/// messages, which may quote the input back (`unknown variant \`…\``), and
+/// which the client already has in the response.
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields: Vec<String> = self
+            .0
+            .errors
+            .iter()
+            .map(|e| format!("{}:{}", e.field, e.code))
+            .collect();
+        f.debug_struct("ApiError")
+            .field("problem", &self.0.kind.slug())
+            .field("fields", &fields)
+            .finish()
     }
 }
 

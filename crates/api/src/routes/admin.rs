@@ -282,19 +282,12 @@ pub async fn access_log(
     query: web::Query<AccessLogQuery>,
 ) -> Json<Vec<AccessLogEntryResponse>> {
     validate(&*query)?;
-    let action = match &query.action {
-        Some(a) => Some(
-            a.parse::<AccessAction>()
-                .map_err(|_| ApiError::new(ProblemType::MalformedRequest).detail("Unknown action."))?,
-        ),
-        None => None,
-    };
     let filter = AccessLogFilter {
         from: query.from,
         to: query.to,
         actor: query.actor_id.map(StaffId::from_uuid),
         resident: query.resident_id.map(ResidentId::from_uuid),
-        action,
+        action: query.action.map(Into::into),
         limit: query.limit.unwrap_or(200),
     };
     let lines = state

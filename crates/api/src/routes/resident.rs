@@ -152,7 +152,8 @@ fn created(committed: Committed<ResidentBooking>) -> HttpResponse {
 /// an `Idempotency-Key`, a retry returns the first booking (marked
 /// `Idempotent-Replayed: true`) instead of a second one or a conflict.
 #[utoipa::path(tag = "resident", operation_id = "book", security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Any unique string (a UUID) to make retries safe; at most 255 visible ASCII characters")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any unique string (a UUID) to make retries safe; at most 255 visible ASCII characters",
+        pattern = "^[!-~]{1,255}$", example = "5b0e4b1c-2f7e-4c55-9d39-0c1f8a3e7a11")),
     request_body = BookRequest,
     responses(
         (status = 201, description = "Booked", body = BookingResponse,
@@ -278,7 +279,8 @@ pub async fn rebook_targets(
 #[utoipa::path(tag = "resident", operation_id = "rebookMyBooking", security(("bearer" = [])),
     params(
         ("booking_id" = Uuid, Path, description = "The booking to move"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (a UUID) to make retries safe"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (a UUID) to make retries safe; at most 255 visible ASCII characters",
+            pattern = "^[!-~]{1,255}$", example = "5b0e4b1c-2f7e-4c55-9d39-0c1f8a3e7a11"),
     ),
     request_body = RebookRequest,
     responses(

@@ -2798,7 +2798,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID) to make retries safe; at most 255 visible ASCII characters */
+                /**
+                 * @description Any unique string (a UUID) to make retries safe; at most 255 visible ASCII characters
+                 * @example 5b0e4b1c-2f7e-4c55-9d39-0c1f8a3e7a11
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path?: never;
@@ -3137,7 +3140,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID) to make retries safe */
+                /**
+                 * @description Any unique string (a UUID) to make retries safe; at most 255 visible ASCII characters
+                 * @example 5b0e4b1c-2f7e-4c55-9d39-0c1f8a3e7a11
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path: {
@@ -4777,7 +4783,8 @@ export interface operations {
                 actor_id?: string;
                 /** @description Only this resident (by id, never by personal identity number in a URL). */
                 resident_id?: string;
-                action?: string;
+                /** @description Only this kind of access. */
+                action?: components["schemas"]["AccessActionName"];
                 /** @description At most this many (default 200). */
                 limit?: number;
             };
@@ -4828,6 +4835,15 @@ export interface operations {
             };
             /** @description `not-found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5374,6 +5390,15 @@ export interface operations {
             };
             /** @description `not-found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,8 +1,24 @@
 import { useQuery } from '@tanstack/react-query'
 import { api, call } from '../../../shared/api/client'
+import type { components } from '../../../shared/api/schema'
+
+export type AccessAction = components['schemas']['AccessActionName']
+
+export const ACCESS_ACTIONS: readonly AccessAction[] = [
+  'view_book',
+  'view_booking',
+  'view_cancellation_feed',
+  'print_summons',
+  'book',
+  'rebook',
+  'cancel',
+  'mark_arrived',
+  'mark_entered_in_error',
+  'set_hidden_in_portal',
+]
 
 export interface LogFilter {
-  action: string
+  action: AccessAction | ''
   from: string
   to: string
 }

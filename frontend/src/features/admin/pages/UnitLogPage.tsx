@@ -3,10 +3,8 @@ import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatInstant } from '../../../shared/lib/dates'
 import { ErrorNotice, Loading, Page, SelectField, TextField, TableScroll } from '../../../shared/ui'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
-import { useUnitLog, type LogFilter } from '../api/access-log'
+import { ACCESS_ACTIONS, useUnitLog, type LogFilter } from '../api/access-log'
 import { useMe } from '../api/staff-me'
-
-const ACTIONS = ['view_book', 'view_booking', 'view_cancellation_feed', 'print_summons', 'book', 'rebook', 'cancel', 'mark_arrived', 'mark_entered_in_error', 'set_hidden_in_portal']
 
 export function UnitLogPage() {
   const { t, lang } = useI18n()
@@ -19,9 +17,9 @@ export function UnitLogPage() {
       <p>{t('admin.logIntro')}</p>
       <div className="toolbar">
         {me.data && <UnitPicker me={me.data} value={unitId} onChange={setUnitId} />}
-        <SelectField label={t('admin.action')} value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })}>
+        <SelectField label={t('admin.action')} value={filter.action} onChange={(e) => setFilter({ ...filter, action: ACCESS_ACTIONS.find((a) => a === e.target.value) ?? '' })}>
           <option value="">{t('admin.allActions')}</option>
-          {ACTIONS.map((a) => (
+          {ACCESS_ACTIONS.map((a) => (
             <option key={a} value={a}>
               {t(`log.action.${a}` as TextKey)}
             </option>
