@@ -6,7 +6,7 @@ export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 NPM ?= npm
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e fuzz fuzz-smoke
+.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e fuzz fuzz-smoke chaos chaos-smoke
 
 ## Build and start the server on SQLite (./data/tidbok.db) with demo data, the dev
 ## login and the web app, at http://127.0.0.1:8080/.
@@ -35,7 +35,7 @@ build:
 
 ## Every check and test: Rust on SQLite and PostgreSQL, the web app's types,
 ## lint and unit tests, and the browser tests against the real server.
-test: lint test-rust test-web e2e fuzz-smoke
+test: lint test-rust test-web e2e fuzz-smoke chaos-smoke
 
 test-rust:
 	$(CARGO) test --locked --workspace --all-features
@@ -58,6 +58,22 @@ fuzz-smoke:
 fuzz:
 	$(CARGO) build --locked -p tidbok-api --bin tidbok
 	tests/fuzz/run.sh $(abspath $(TARGET_DIR))/debug/tidbok $(FUZZ_EXAMPLES)
+
+## Consistency under faults (crates/harness, tidbok-chaos): a history-recording
+## client against the real binary while it is killed and restarted, two servers
+## share one PostgreSQL, PostgreSQL itself is restarted and 40001s are injected;
+## then the checker reads the database. Bounded in `make test`, long with `make chaos`.
+CHAOS_OPS ?= 20000
+CHAOS = $(abspath $(TARGET_DIR))/debug/tidbok-chaos --bin $(abspath $(TARGET_DIR))/debug/tidbok
+chaos-smoke:
+	$(CARGO) build --locked -p tidbok-api --bin tidbok -p tidbok-harness --bin tidbok-chaos
+	$(CHAOS) --backend sqlite --ops 3000
+	$(CHAOS) --backend postgres --ops 3000
+
+chaos:
+	$(CARGO) build --locked -p tidbok-api --bin tidbok -p tidbok-harness --bin tidbok-chaos
+	$(CHAOS) --backend sqlite --ops $(CHAOS_OPS)
+	$(CHAOS) --backend postgres --ops $(CHAOS_OPS)
 
 ## Formatting and clippy, warnings as errors.
 lint:
