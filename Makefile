@@ -6,7 +6,7 @@ export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 NPM ?= npm
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e fuzz fuzz-smoke chaos chaos-smoke
+.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e fuzz fuzz-smoke chaos chaos-smoke bench bench-smoke
 
 ## Build and start the server on SQLite (./data/tidbok.db) with demo data, the dev
 ## login and the web app, at http://127.0.0.1:8080/.
@@ -35,7 +35,7 @@ build:
 
 ## Every check and test: Rust on SQLite and PostgreSQL, the web app's types,
 ## lint and unit tests, and the browser tests against the real server.
-test: lint test-rust test-web e2e fuzz-smoke chaos-smoke
+test: lint test-rust test-web e2e fuzz-smoke chaos-smoke bench-smoke
 
 test-rust:
 	$(CARGO) test --locked --workspace --all-features
@@ -74,6 +74,20 @@ chaos:
 	$(CARGO) build --locked -p tidbok-api --bin tidbok -p tidbok-harness --bin tidbok-chaos
 	$(CHAOS) --backend sqlite --ops $(CHAOS_OPS)
 	$(CHAOS) --backend postgres --ops $(CHAOS_OPS)
+
+## The benchmark (crates/harness, tidbok-bench): builds the release binary, a region
+## of >= 1 M slots and 100 k residents on BENCH_DB (postgres | sqlite), drives the
+## server over loopback and prints the figures beside the database's own ceiling.
+## `make bench-smoke` runs the same harness on a small region (in `make test`).
+BENCH_DB ?= postgres
+bench:
+	$(CARGO) build --release --locked -p tidbok-api --bin tidbok -p tidbok-harness --bin tidbok-bench
+	BENCH_DB=$(BENCH_DB) $(abspath $(TARGET_DIR))/release/tidbok-bench --bin $(abspath $(TARGET_DIR))/release/tidbok
+
+bench-smoke:
+	$(CARGO) build --locked -p tidbok-api --bin tidbok -p tidbok-harness --bin tidbok-bench
+	$(abspath $(TARGET_DIR))/debug/tidbok-bench --smoke --db sqlite --bin $(abspath $(TARGET_DIR))/debug/tidbok
+	$(abspath $(TARGET_DIR))/debug/tidbok-bench --smoke --db postgres --bin $(abspath $(TARGET_DIR))/debug/tidbok
 
 ## Formatting and clippy, warnings as errors.
 lint:

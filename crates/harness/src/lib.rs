@@ -4,7 +4,9 @@
 //! harness's own process — so crashes, restarts and the whole HTTP + auth
 //! stack are part of what is measured and checked.
 
+pub mod load;
 pub mod pg;
+pub mod region;
 pub mod server;
 pub mod stats;
 pub mod tokens;

@@ -11,11 +11,21 @@ pub struct Cluster {
     bin: PathBuf,
     pub port: u16,
     as_postgres: bool,
+    settings: Vec<String>,
 }
 
+/// Settings for a run that only needs a database to crash and recover
+/// (fsync off: a stop of the server is not a power cut).
+pub const FAST: &[&str] = &["fsync=off", "full_page_writes=off"];
+
+/// Settings for the benchmark: durable commits, as in production, and
+/// memory for a region's tables.
+pub const DURABLE: &[&str] = &["shared_buffers=1GB", "effective_cache_size=4GB", "max_wal_size=4GB"];
+
 impl Cluster {
-    /// initdb and start a new cluster in a temporary folder.
-    pub fn create() -> anyhow::Result<Self> {
+    /// initdb and start a new cluster in a temporary folder, with
+    /// `settings` (`name=value`) on top of PostgreSQL's defaults.
+    pub fn create(settings: &[&str]) -> anyhow::Result<Self> {
         let bin = bin_dir()?;
         let root = std::env::temp_dir().join(format!("tidbok-pg-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&root)?;
@@ -28,6 +38,7 @@ impl Cluster {
             bin,
             port: crate::free_port()?,
             as_postgres,
+            settings: settings.iter().map(|s| (*s).to_owned()).collect(),
         };
         cluster.tool(
             "initdb",
@@ -55,16 +66,25 @@ impl Cluster {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
+    /// The folder of the cluster's unix socket.
+    pub fn socket_dir(&self) -> &Path {
+        &self.root
+    }
+
     pub fn log_file(&self) -> PathBuf {
         self.root.join("postgres.log")
     }
 
     pub fn start(&self) -> anyhow::Result<()> {
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c full_page_writes=off",
+        let mut options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300",
             self.port,
             self.root.display()
         );
+        for s in &self.settings {
+            options.push_str(" -c ");
+            options.push_str(s);
+        }
         self.tool(
             "pg_ctl",
             &[

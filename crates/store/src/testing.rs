@@ -10,9 +10,14 @@ use crate::{Backend, StoreConfig};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The SQL the store runs, for tests that `EXPLAIN` it.
+/// The SQL the store runs, for tests that `EXPLAIN` it and for the benchmark's
+/// ceiling, which runs the booking transaction's very statements straight
+/// against the database.
 pub mod sql {
-    pub use crate::sql::{FREE_SLOTS_BY_TYPE, FREE_SLOT_COUNTS_BY_TYPE, RESIDENT_BOOKINGS};
+    pub use crate::sql::{
+        ACTIVE_OF_SLOT_TYPE, CLAIM_IDEMPOTENCY_KEY, CLAIM_SLOT, FREE_SLOTS_BY_TYPE, FREE_SLOT_COUNTS_BY_TYPE,
+        INSERT_BOOKING, INSERT_INBOX, INSERT_OUTBOX, LOCK_RESIDENT, RESIDENT_BOOKINGS, SET_IDEMPOTENCY_RESULT,
+    };
 }
 
 pub const DEFAULT_TEST_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/test";

@@ -164,7 +164,11 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&work)?;
 
     // The database: a throwaway PostgreSQL cluster we may stop, or a SQLite file.
-    let cluster = if postgres { Some(Cluster::create()?) } else { None };
+    let cluster = if postgres {
+        Some(Cluster::create(tidbok_harness::pg::FAST)?)
+    } else {
+        None
+    };
     let url = match &cluster {
         Some(c) => c.url(),
         None => format!("sqlite:{}", work.join("chaos.db").display()),

@@ -1,0 +1,1047 @@
+//! `tidbok-bench`: figures, not timed tests.
+//!
+//! Builds a region in the chosen database (`--db postgres|sqlite`, or
+//! `BENCH_DB`), starts the given `tidbok` binary on it and drives it over
+//! loopback from this separate process: search, a date's slots, my bookings,
+//! booking, rebooking and a hot-slot storm. Beside the API's figures it runs
+//! the database's ceiling — the booking transaction's very statements and the
+//! search query straight against the database at the same concurrency
+//! (pgbench on PostgreSQL, a tight sqlx loop on SQLite) — and prints the
+//! ratio. The same search and my-bookings probes run at three table sizes.
+
+#![allow(clippy::print_stdout)]
+
+use anyhow::{bail, ensure, Context};
+use chrono::{Duration as ChronoDuration, Utc};
+use clap::Parser;
+use rand::seq::SliceRandom;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tidbok_harness::load::{closed_loop, fixed_rate, label, Outcome};
+use tidbok_harness::pg::Cluster;
+use tidbok_harness::region::{Region, Shape};
+use tidbok_harness::server::Server;
+use tidbok_harness::stats::{table, Recorder};
+use tidbok_harness::tokens::{Signer, AUDIENCE, ISSUER};
+use tidbok_store::testing::sql;
+use tidbok_store::{Backend, StoreConfig};
+use uuid::Uuid;
+
+#[derive(Parser, Debug)]
+#[command(about = "Tidbok's benchmark: the API against the database's own ceiling")]
+struct Args {
+    /// The `tidbok` binary to measure (the release build for figures).
+    #[arg(long)]
+    bin: PathBuf,
+    #[arg(long, env = "BENCH_DB", default_value = "postgres")]
+    db: String,
+    /// A small region and short runs: proves the harness works, in CI.
+    #[arg(long)]
+    smoke: bool,
+    /// Seconds per throughput scenario.
+    #[arg(long, default_value_t = 15)]
+    seconds: u64,
+}
+
+struct Ctx {
+    client: reqwest::Client,
+    base: String,
+    seconds: Duration,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let postgres = match args.db.as_str() {
+        "postgres" => true,
+        "sqlite" => false,
+        other => bail!("BENCH_DB must be postgres or sqlite, not {other}"),
+    };
+    let shape = if args.smoke { Shape::smoke() } else { Shape::full() };
+    let stages: Vec<usize> = if args.smoke { vec![2, 5, 20] } else { vec![5, 50, 500] };
+    let seconds = Duration::from_secs(if args.smoke { 2 } else { args.seconds });
+    let out = tidbok_harness::artifacts(&format!("bench-{}", args.db))?;
+    let work = std::env::temp_dir().join(format!("tidbok-bench-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&work)?;
+
+    let cluster = if postgres {
+        Some(Cluster::create(tidbok_harness::pg::DURABLE)?)
+    } else {
+        None
+    };
+    let url = match &cluster {
+        Some(c) => c.url(),
+        None => format!("sqlite:{}", work.join("bench.db").display()),
+    };
+    let mut config = StoreConfig::new(&url);
+    config.max_connections = 16;
+    let backend = Backend::connect(&config).await?;
+    backend.migrate().await?;
+    println!("{}", machine(&backend).await?);
+
+    let t = Instant::now();
+    let mut region = Region::create(&backend, shape.clone()).await?;
+    println!(
+        "region: {} units, {} practitioners, {} appointment types, {} residents ({:.1} s)",
+        shape.units,
+        shape.practitioners,
+        shape.types,
+        shape.residents,
+        t.elapsed().as_secs_f64()
+    );
+
+    let signer = Signer::from_fixtures()?;
+    let mut server = Server::new(
+        "bench",
+        args.bin.clone(),
+        vec![
+            ("DATABASE_URL".into(), url.clone()),
+            ("TIDBOK_JWT_ISSUER".into(), ISSUER.into()),
+            ("TIDBOK_JWT_AUDIENCE".into(), AUDIENCE.into()),
+            (
+                "TIDBOK_JWT_PUBLIC_KEY_FILE".into(),
+                signer.public_key_file.display().to_string(),
+            ),
+            // One client address sends everything: the per-client limits
+            // would measure themselves. The per-resident ones stay.
+            ("TIDBOK_BOOKINGS_PER_CLIENT_PER_MINUTE".into(), "100000000".into()),
+            ("TIDBOK_BOOKINGS_PER_MINUTE".into(), "1000".into()),
+            // Deliveries are asynchronous; the worker is off so it does not
+            // share the two cores with the requests being measured.
+            ("TIDBOK_OUTBOX_WORKER".into(), "false".into()),
+            ("TIDBOK_DB_ACQUIRE_TIMEOUT_MS".into(), "10000".into()),
+            ("TIDBOK_LOG".into(), "warn".into()),
+        ],
+        out.join("server.log"),
+    )?;
+    let ctx = Ctx {
+        client: reqwest::Client::builder()
+            .pool_max_idle_per_host(2048)
+            .timeout(Duration::from_secs(60))
+            .build()?,
+        base: server.base(),
+        seconds,
+    };
+
+    // ---- scale: the same probes at three table sizes
+    let mut scale_rows = Vec::new();
+    let mut probe_tokens: Vec<String> = Vec::new();
+    for (i, &upto) in stages.iter().enumerate() {
+        let t = Instant::now();
+        region.populate(&backend, upto).await?;
+        println!(
+            "slots: {} written ({:.1} s)",
+            region.slots.len(),
+            t.elapsed().as_secs_f64()
+        );
+        if i == 0 {
+            server.start()?;
+            server.wait_ready(&ctx.client, Duration::from_secs(60)).await?;
+            let probe_residents: Vec<usize> = region
+                .slots
+                .iter()
+                .filter_map(|s| s.booked_by.map(|r| r as usize))
+                .take(if args.smoke { 50 } else { 300 })
+                .collect();
+            probe_tokens = probe_residents
+                .iter()
+                .map(|&r| signer.resident(&region.residents[r].pnr))
+                .collect();
+        }
+        let unit0 = region.offered(0..1);
+        let search = search_probe(&ctx, &unit0, 16, seconds.min(Duration::from_secs(5)), &probe_tokens).await;
+        let mine = my_bookings(&ctx, &probe_tokens, 16, seconds.min(Duration::from_secs(5))).await;
+        scale_rows.push(vec![
+            format!("{}", region.slots.len()),
+            format!("{:.2}", search.recorder.ms(0.5)),
+            format!("{:.2}", search.recorder.ms(0.99)),
+            format!("{:.0}", search.rps()),
+            format!("{:.2}", mine.recorder.ms(0.5)),
+            format!("{:.2}", mine.recorder.ms(0.99)),
+            format!("{:.0}", mine.rps()),
+        ]);
+    }
+    let total_slots = region.slots.len();
+
+    // ---- plans: which free slots each scenario uses, never the same twice
+    let mut rng = rand::thread_rng();
+    let mut free: HashMap<(u32, u8), Vec<usize>> = HashMap::new();
+    for (i, s) in region.slots.iter().enumerate() {
+        if s.booked_by.is_none() {
+            free.entry((s.practitioner, s.ty)).or_default().push(i);
+        }
+    }
+    for v in free.values_mut() {
+        v.shuffle(&mut rng);
+    }
+    let mut groups: Vec<(u32, u8)> = free.keys().copied().collect();
+    groups.sort();
+    let take_pair = |free: &mut HashMap<(u32, u8), Vec<usize>>, rng: &mut rand::rngs::ThreadRng| {
+        for _ in 0..100 {
+            let g = groups.choose(rng).expect("groups");
+            let v = free.get_mut(g).expect("group");
+            if v.len() >= 2 {
+                let a = v.pop().expect("len");
+                let b = v.pop().expect("len");
+                return Some((a, b));
+            }
+        }
+        None
+    };
+    let book_count = if args.smoke { 400 } else { 40_000 };
+    let book_plan: Vec<(usize, usize)> = (0..book_count).filter_map(|_| take_pair(&mut free, &mut rng)).collect();
+    let storm_slots: Vec<Uuid> = (0..50)
+        .filter_map(|_| take_pair(&mut free, &mut rng))
+        .map(|(a, _)| region.slots[a].id)
+        .collect();
+    let ceiling_count = if args.smoke { 5_000 } else { 150_000 };
+    let ceiling_plan: Vec<(Uuid, Uuid)> = (0..ceiling_count)
+        .filter_map(|i| {
+            take_pair(&mut free, &mut rng).map(|(a, _)| {
+                (
+                    region.slots[a].id,
+                    region.residents[(i * 7919) % region.residents.len()].id,
+                )
+            })
+        })
+        .collect();
+
+    // Tokens, signed before the clock starts. Bookers hold at most two
+    // bookings of a type each (the cap is three; one may be pre-booked).
+    let bookers = if args.smoke { 100 } else { 2_000 };
+    let storm_clients = if args.smoke { 200 } else { 1_000 };
+    let t = Instant::now();
+    let resident_base = region.residents.len() / 2;
+    let booker_tokens: Vec<String> = (0..bookers)
+        .map(|i| signer.resident(&region.residents[resident_base + i].pnr))
+        .collect();
+    let storm_tokens: Vec<String> = (0..storm_clients)
+        .map(|i| signer.resident(&region.residents[resident_base + bookers + i].pnr))
+        .collect();
+    println!(
+        "tokens: {} signed ({:.1} s)",
+        bookers + storm_clients,
+        t.elapsed().as_secs_f64()
+    );
+
+    let mut rows = Vec::new();
+    let mut api_search = None;
+    let all_offered = region.offered(0..shape.units);
+
+    // ---- search
+    let search = search_probe(&ctx, &all_offered, 64, seconds, &booker_tokens).await;
+    rows.push(row("available dates, 8 weeks (max rate)", 64, &search, &server));
+    let rate = (search.rps() * 0.5).max(10.0);
+    let search_at_rate = fixed_rate(64, rate, seconds, {
+        let ctx = (ctx.client.clone(), ctx.base.clone());
+        let offered = all_offered.clone();
+        let tokens = booker_tokens.clone();
+        move |c, n| {
+            let (client, base) = ctx.clone();
+            let (u, t) = offered[(c * 7 + n as usize * 13) % offered.len()];
+            let token = tokens[(c + n as usize) % tokens.len()].clone();
+            async move {
+                Some(
+                    label(
+                        client
+                            .get(format!("{base}/api/v1/units/{u}/appointment-types/{t}/available-dates"))
+                            .bearer_auth(token)
+                            .send()
+                            .await,
+                    )
+                    .await,
+                )
+            }
+        }
+    })
+    .await;
+    rows.push(row(
+        &format!("available dates, 8 weeks at {rate:.0} req/s"),
+        64,
+        &search_at_rate,
+        &server,
+    ));
+    api_search = api_search.or(Some(search));
+
+    // ---- a date's free slots
+    let days = region.days.clone();
+    let slots_of_day = closed_loop(64, seconds, {
+        let ctx = (ctx.client.clone(), ctx.base.clone());
+        let offered = all_offered.clone();
+        let tokens = booker_tokens.clone();
+        move |c, n| {
+            let (client, base) = ctx.clone();
+            let (u, t) = offered[(c * 31 + n as usize * 17) % offered.len()];
+            let day = days[(c + n as usize * 7) % days.len()];
+            let token = tokens[(c + n as usize) % tokens.len()].clone();
+            async move {
+                Some(
+                    label(
+                        client
+                            .get(format!(
+                                "{base}/api/v1/units/{u}/appointment-types/{t}/slots?date={day}"
+                            ))
+                            .bearer_auth(token)
+                            .send()
+                            .await,
+                    )
+                    .await,
+                )
+            }
+        }
+    })
+    .await;
+    rows.push(row("free slots of a date", 64, &slots_of_day, &server));
+
+    // ---- book random free slots
+    let per_type: Arc<Mutex<HashMap<(usize, u8), u32>>> = Arc::default();
+    let queue = Arc::new(Mutex::new(book_plan.clone()));
+    let booked: Arc<Mutex<Vec<(usize, Uuid, usize)>>> = Arc::default();
+    let book = closed_loop(16, seconds, {
+        let ctx = (ctx.client.clone(), ctx.base.clone());
+        let tokens = booker_tokens.clone();
+        let slots = region.slots.clone();
+        let queue = queue.clone();
+        let booked = booked.clone();
+        let per_type = per_type.clone();
+        move |_, n| {
+            let (client, base) = ctx.clone();
+            let next = queue.lock().expect("queue").pop();
+            let choice = next.map(|(slot, target)| {
+                let ty = slots[slot].ty;
+                let mut counts = per_type.lock().expect("counts");
+                let start = n as usize % tokens.len();
+                let who = (0..tokens.len())
+                    .map(|k| (start + k) % tokens.len())
+                    .find(|w| counts.get(&(*w, ty)).copied().unwrap_or(0) < 2);
+                if let Some(w) = who {
+                    *counts.entry((w, ty)).or_default() += 1;
+                }
+                (slot, target, who)
+            });
+            let tokens = tokens.clone();
+            let slots = slots.clone();
+            let booked = booked.clone();
+            async move {
+                let (slot, target, who) = choice?;
+                let who = who?;
+                let response = client
+                    .post(format!("{base}/api/v1/me/bookings"))
+                    .bearer_auth(&tokens[who])
+                    .header("Idempotency-Key", Uuid::new_v4().to_string())
+                    .json(
+                        &json!({"slot_id": slots[slot].id, "reason_for_visit": "Provtagning", "terms_accepted": true}),
+                    )
+                    .send()
+                    .await;
+                Some(match response {
+                    Ok(r) if r.status() == 201 => {
+                        let v: Value = r.json().await.ok()?;
+                        let id: Uuid = v["id"].as_str()?.parse().ok()?;
+                        booked.lock().expect("booked").push((who, id, target));
+                        "201".to_owned()
+                    }
+                    other => label(other).await,
+                })
+            }
+        }
+    })
+    .await;
+    rows.push(row("book a random free slot", 16, &book, &server));
+
+    // ---- my bookings
+    let mine = my_bookings(&ctx, &booker_tokens, 64, seconds).await;
+    rows.push(row("my bookings", 64, &mine, &server));
+
+    // ---- rebook to another free slot of the same type, length and practitioner
+    let rebook_queue = Arc::new(Mutex::new(booked.lock().expect("booked").clone()));
+    let rebook = closed_loop(16, seconds, {
+        let ctx = (ctx.client.clone(), ctx.base.clone());
+        let tokens = booker_tokens.clone();
+        let slots = region.slots.clone();
+        let queue = rebook_queue.clone();
+        move |_, _| {
+            let (client, base) = ctx.clone();
+            let next = queue.lock().expect("queue").pop();
+            let tokens = tokens.clone();
+            let slots = slots.clone();
+            async move {
+                let (who, booking, target) = next?;
+                Some(
+                    label(
+                        client
+                            .post(format!("{base}/api/v1/me/bookings/{booking}/rebook"))
+                            .bearer_auth(&tokens[who])
+                            .header("Idempotency-Key", Uuid::new_v4().to_string())
+                            .json(&json!({"slot_id": slots[target].id}))
+                            .send()
+                            .await,
+                    )
+                    .await,
+                )
+            }
+        }
+    })
+    .await;
+    rows.push(row("rebook (same type, length, practitioner)", 16, &rebook, &server));
+
+    // ---- the hot-slot storm
+    let storm = hot_slot_storm(&ctx, &storm_tokens, &storm_slots).await?;
+    rows.push(row(
+        &format!(
+            "hot-slot storm: {} clients, {} slots",
+            storm_tokens.len(),
+            storm_slots.len()
+        ),
+        storm_tokens.len(),
+        &storm,
+        &server,
+    ));
+    let winners = storm.recorder.statuses.get("201").copied().unwrap_or(0);
+    let losers = storm
+        .recorder
+        .statuses
+        .get("409 slot-already-booked")
+        .copied()
+        .unwrap_or(0);
+
+    // ---- the ceiling
+    let ceiling_dir = work.join("ceiling");
+    std::fs::create_dir_all(&ceiling_dir)?;
+    let search_pairs: Vec<(Uuid, Uuid)> = all_offered.clone();
+    let (ceiling_book, ceiling_search) = match &cluster {
+        Some(c) => {
+            let book = pgbench_book(&backend, c, &ceiling_plan, 16, seconds, &ceiling_dir).await?;
+            let search = pgbench_search(c, &search_pairs, 64, seconds, &ceiling_dir)?;
+            (book, search)
+        }
+        None => (
+            sqlite_book(&backend, &ceiling_plan, 16, seconds).await?,
+            sqlite_search(&backend, &search_pairs, 64, seconds).await?,
+        ),
+    };
+
+    // ---- report
+    println!(
+        "\n== {} · {} slots · {} residents",
+        args.db, total_slots, shape.residents
+    );
+    println!(
+        "\n{}",
+        table(
+            &[
+                "scenario",
+                "clients",
+                "requests",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "p99.9 ms",
+                "statuses",
+                "server peak RSS"
+            ],
+            &rows
+        )
+    );
+    let api_search = api_search.expect("measured");
+    let ratio = |api: f64, db: f64| {
+        if db > 0.0 {
+            format!("{:.0} %", 100.0 * api / db)
+        } else {
+            "-".into()
+        }
+    };
+    println!(
+        "\nthe ceiling ({}):\n{}",
+        if postgres {
+            "pgbench -M prepared, the booking transaction's own statements; the search query"
+        } else {
+            "a tight sqlx loop over the booking transaction's own statements; the search query"
+        },
+        table(
+            &[
+                "what",
+                "clients",
+                "API req/s",
+                "database-only tx/s",
+                "API / ceiling",
+                "API p99 ms",
+                "database p99 ms"
+            ],
+            &[
+                vec![
+                    "one booking".into(),
+                    "16".into(),
+                    format!("{:.0}", book.rps()),
+                    format!("{:.0}", ceiling_book.rps()),
+                    ratio(book.rps(), ceiling_book.rps()),
+                    format!("{:.2}", book.recorder.ms(0.99)),
+                    format!("{:.2}", ceiling_book.recorder.ms(0.99)),
+                ],
+                vec![
+                    "available dates, 8 weeks".into(),
+                    "64".into(),
+                    format!("{:.0}", api_search.rps()),
+                    format!("{:.0}", ceiling_search.rps()),
+                    ratio(api_search.rps(), ceiling_search.rps()),
+                    format!("{:.2}", api_search.recorder.ms(0.99)),
+                    format!("{:.2}", ceiling_search.recorder.ms(0.99)),
+                ],
+            ]
+        )
+    );
+    println!(
+        "\nscale (unit 0's search and its residents' bookings, 16 clients, as the table grows):\n{}",
+        table(
+            &[
+                "slots",
+                "search p50 ms",
+                "search p99 ms",
+                "search req/s",
+                "my bookings p50 ms",
+                "my bookings p99 ms",
+                "my bookings req/s"
+            ],
+            &scale_rows
+        )
+    );
+    println!(
+        "\nhot-slot storm: {winners} winners for {} slots, {losers} clean 409 slot-already-booked problems, {} other",
+        storm_slots.len(),
+        storm.recorder.count() - winners - losers
+    );
+    ensure!(
+        winners == storm_slots.len() as u64 && losers + winners == storm.recorder.count(),
+        "the storm must have exactly one winner per slot and clean 409s for everyone else"
+    );
+    for (name, o) in [("book", &book), ("search", &api_search), ("my bookings", &mine)] {
+        let ok = o
+            .recorder
+            .statuses
+            .iter()
+            .filter(|(k, _)| k.starts_with('2'))
+            .map(|(_, v)| v)
+            .sum::<u64>();
+        ensure!(ok > 0, "{name}: no successful request; see {}", out.display());
+        let errors = o
+            .recorder
+            .statuses
+            .iter()
+            .filter(|(k, _)| k.starts_with('5') || k.starts_with('t'))
+            .count();
+        ensure!(
+            errors == 0,
+            "{name}: server errors or timeouts: {}",
+            o.recorder.status_line()
+        );
+    }
+    Ok(())
+}
+
+fn row(name: &str, clients: usize, o: &Outcome, server: &Server) -> Vec<String> {
+    vec![
+        name.to_owned(),
+        clients.to_string(),
+        o.recorder.count().to_string(),
+        format!("{:.0}", o.rps()),
+        format!("{:.2}", o.recorder.ms(0.5)),
+        format!("{:.2}", o.recorder.ms(0.99)),
+        format!("{:.2}", o.recorder.ms(0.999)),
+        o.recorder.status_line(),
+        server
+            .peak_rss_kib()
+            .map(|k| format!("{:.0} MiB", k as f64 / 1024.0))
+            .unwrap_or_default(),
+    ]
+}
+
+async fn machine(backend: &Backend) -> anyhow::Result<String> {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<u64>().ok())
+        })
+        .map(|k| k / 1024 / 1024)
+        .unwrap_or(0);
+    let db: String = match backend {
+        Backend::Postgres(pg) => {
+            let (v,): (String,) = sqlx::query_as("SHOW server_version").fetch_one(pg.pool()).await?;
+            format!("PostgreSQL {v}")
+        }
+        Backend::Sqlite(s) => {
+            let (v,): (String,) = sqlx::query_as("SELECT sqlite_version()").fetch_one(s.pool()).await?;
+            format!("SQLite {v}")
+        }
+    };
+    Ok(format!(
+        "machine: {cores} cores ({cpu}), {mem} GiB RAM; {db}; server, database and load generator share the cores"
+    ))
+}
+
+async fn search_probe(
+    ctx: &Ctx,
+    offered: &[(Uuid, Uuid)],
+    clients: usize,
+    seconds: Duration,
+    tokens: &[String],
+) -> Outcome {
+    let offered = offered.to_vec();
+    let tokens = tokens.to_vec();
+    let client = ctx.client.clone();
+    let base = ctx.base.clone();
+    closed_loop(clients, seconds, move |c, n| {
+        let (u, t) = offered[(c * 7 + n as usize * 13) % offered.len()];
+        let token = tokens[(c + n as usize) % tokens.len()].clone();
+        let request = client
+            .get(format!("{base}/api/v1/units/{u}/appointment-types/{t}/available-dates"))
+            .bearer_auth(token);
+        async move { Some(label(request.send().await).await) }
+    })
+    .await
+}
+
+async fn my_bookings(ctx: &Ctx, tokens: &[String], clients: usize, seconds: Duration) -> Outcome {
+    let tokens = tokens.to_vec();
+    let client = ctx.client.clone();
+    let base = ctx.base.clone();
+    closed_loop(clients, seconds, move |c, n| {
+        let token = tokens[(c * 31 + n as usize) % tokens.len()].clone();
+        let request = client.get(format!("{base}/api/v1/me/bookings")).bearer_auth(token);
+        async move { Some(label(request.send().await).await) }
+    })
+    .await
+}
+
+/// Every client at once, each on one of a few slots: exactly one winner per
+/// slot, a clean 409 for everyone else.
+async fn hot_slot_storm(ctx: &Ctx, tokens: &[String], slots: &[Uuid]) -> anyhow::Result<Outcome> {
+    // Connect everyone first, so the storm is requests, not TCP handshakes.
+    let barrier = Arc::new(tokio::sync::Barrier::new(tokens.len()));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let client = ctx.client.clone();
+        let base = ctx.base.clone();
+        let token = token.clone();
+        let slot = slots[i % slots.len()];
+        let barrier = barrier.clone();
+        tasks.push(tokio::spawn(async move {
+            let _ = client.get(format!("{base}/healthz")).send().await;
+            barrier.wait().await;
+            let t = Instant::now();
+            let r = client
+                .post(format!("{base}/api/v1/me/bookings"))
+                .bearer_auth(token)
+                .json(&json!({"slot_id": slot, "reason_for_visit": "Provtagning", "terms_accepted": true}))
+                .send()
+                .await;
+            (t.elapsed(), label(r).await)
+        }));
+    }
+    let mut recorder = Recorder::default();
+    for t in tasks {
+        let (took, status) = t.await?;
+        recorder.record(took, &status);
+    }
+    let _ = ctx.seconds;
+    Ok(Outcome {
+        recorder,
+        elapsed: started.elapsed(),
+    })
+}
+
+// ---------------------------------------------------------------- ceiling --
+
+/// `sql` with `$n` replaced by `args[n - 1]` (highest first, so `$1` does not
+/// eat `$12`).
+fn bind_text(sql: &str, args: &[&str]) -> String {
+    let mut s = sql.to_owned();
+    for (i, a) in args.iter().enumerate().rev() {
+        s = s.replace(&format!("${}", i + 1), a);
+    }
+    s
+}
+
+const FINGERPRINT: &str = "'0000000000000000000000000000000000000000000000000000000000000000'";
+const MESSAGE_BODY: &str = "'Hej! Du har bokat Provtagning hos Vårdcentralen 01 torsdag 3 december 2026 kl. 08:30. \
+     Avboka senast 24 timmar före besöket på 1177. Ta med legitimation. Välkommen!'";
+
+/// The store's booking transaction (key, cap, slot, booking, key result,
+/// inbox message, one e-mail delivery), statement by statement, as pgbench
+/// script lines.
+fn booking_script() -> String {
+    let lines = [
+        "SELECT slot_id AS slot, resident_id AS resident, gen_random_uuid() AS booking, gen_random_uuid() AS message, \
+         gen_random_uuid() AS delivery, md5(random()::text) AS idem, now() AS now \
+         FROM bench_plan WHERE n = (SELECT nextval('bench_plan_seq'))"
+            .to_owned(),
+        "\\gset".to_owned(),
+        "BEGIN;".to_owned(),
+        bind_text(
+            sql::CLAIM_IDEMPOTENCY_KEY,
+            &[":resident", "'book'", ":idem", FINGERPRINT, ":now"],
+        ) + ";",
+        bind_text(sql::LOCK_RESIDENT, &[":resident"]) + ";",
+        bind_text(sql::ACTIVE_OF_SLOT_TYPE, &[":resident", ":slot", ":now"]) + ";",
+        bind_text(sql::CLAIM_SLOT, &[":booking", ":slot"]),
+        "\\gset".to_owned(),
+        bind_text(
+            sql::INSERT_BOOKING,
+            &[
+                ":booking",
+                ":slot",
+                ":resident",
+                ":unit_id",
+                ":starts_at",
+                "'resident'",
+                ":resident",
+                ":now",
+                "'Provtagning'",
+                "NULL",
+                "false",
+                "NULL",
+            ],
+        ) + ";",
+        bind_text(
+            sql::SET_IDEMPOTENCY_RESULT,
+            &[":resident", "'book'", ":idem", ":booking"],
+        ) + ";",
+        bind_text(
+            sql::INSERT_INBOX,
+            &[
+                ":message",
+                ":resident",
+                ":booking",
+                "'booked_online'",
+                "'Bokningsbekräftelse'",
+                MESSAGE_BODY,
+                ":now",
+            ],
+        ) + ";",
+        bind_text(
+            sql::INSERT_OUTBOX,
+            &[
+                ":delivery",
+                ":message",
+                "'email'",
+                "'bench@example.invalid'",
+                "'Bokningsbekräftelse'",
+                MESSAGE_BODY,
+                ":now",
+            ],
+        ) + ";",
+        "COMMIT;".to_owned(),
+    ];
+    lines.join("\n") + "\n"
+}
+
+async fn pgbench_book(
+    backend: &Backend,
+    cluster: &Cluster,
+    plan: &[(Uuid, Uuid)],
+    clients: usize,
+    seconds: Duration,
+    dir: &Path,
+) -> anyhow::Result<Outcome> {
+    let Backend::Postgres(pg) = backend else {
+        bail!("pgbench needs PostgreSQL")
+    };
+    let pool = pg.pool();
+    sqlx::query("CREATE TABLE bench_plan (n BIGINT PRIMARY KEY, slot_id UUID NOT NULL, resident_id UUID NOT NULL)")
+        .execute(pool)
+        .await?;
+    sqlx::query("CREATE SEQUENCE bench_plan_seq").execute(pool).await?;
+    for (k, chunk) in plan.chunks(5000).enumerate() {
+        let mut q = sqlx::QueryBuilder::new("INSERT INTO bench_plan (n, slot_id, resident_id) ");
+        q.push_values(chunk.iter().enumerate(), |mut row, (i, (slot, resident))| {
+            row.push_bind((k * 5000 + i + 1) as i64)
+                .push_bind(slot)
+                .push_bind(resident);
+        });
+        q.build().execute(pool).await?;
+    }
+    sqlx::query("ANALYZE bench_plan").execute(pool).await?;
+    let script = dir.join("book.sql");
+    std::fs::write(&script, booking_script())?;
+    pgbench(
+        cluster,
+        &[script.display().to_string()],
+        clients,
+        seconds,
+        dir,
+        "book",
+        &[],
+    )
+}
+
+fn pgbench_search(
+    cluster: &Cluster,
+    pairs: &[(Uuid, Uuid)],
+    clients: usize,
+    seconds: Duration,
+    dir: &Path,
+) -> anyhow::Result<Outcome> {
+    // One script per (unit, type) with its ids inline (pgbench takes at most
+    // 128 scripts), so the ceiling runs the search query and nothing else.
+    let today = tidbok_domain::time::local_date(Utc::now());
+    let to = today + ChronoDuration::weeks(8);
+    let mut scripts = Vec::new();
+    for (i, (u, t)) in pairs.iter().take(100).enumerate() {
+        let q = bind_text(
+            sql::FREE_SLOT_COUNTS_BY_TYPE,
+            &[
+                &format!("'{u}'"),
+                &format!("'{t}'"),
+                &format!("'{today}'"),
+                &format!("'{to}'"),
+                "now()",
+            ],
+        );
+        let file = dir.join(format!("search-{i}.sql"));
+        std::fs::write(&file, q + ";\n")?;
+        scripts.push(file.display().to_string());
+    }
+    pgbench(cluster, &scripts, clients, seconds, dir, "search", &[])
+}
+
+fn pgbench(
+    cluster: &Cluster,
+    scripts: &[String],
+    clients: usize,
+    seconds: Duration,
+    dir: &Path,
+    prefix: &str,
+    extra: &[&str],
+) -> anyhow::Result<Outcome> {
+    let mut cmd = std::process::Command::new("pgbench");
+    cmd.args([
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &cluster.port.to_string(),
+        "-U",
+        "postgres",
+        "-n",
+        "-M",
+        "prepared",
+    ])
+    .args([
+        "-c",
+        &clients.to_string(),
+        "-j",
+        "2",
+        "-T",
+        &seconds.as_secs().max(1).to_string(),
+    ])
+    .args(["-l", "--log-prefix", &dir.join(prefix).display().to_string()])
+    .args(extra);
+    for s in scripts {
+        cmd.args(["-f", s]);
+    }
+    cmd.arg("postgres");
+    let out = cmd.output().context("running pgbench")?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    ensure!(
+        out.status.success(),
+        "pgbench failed: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tps: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .context("pgbench printed no tps")?;
+    // Per-transaction logs: "client transaction latency_us script epoch us".
+    let mut recorder = Recorder::default();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        if !name.starts_with(&format!("{prefix}.")) {
+            continue;
+        }
+        for line in std::fs::read_to_string(&path)?.lines() {
+            if let Some(us) = line.split_whitespace().nth(2).and_then(|v| v.parse::<u64>().ok()) {
+                recorder.record(Duration::from_micros(us), "ok");
+            }
+        }
+    }
+    // pgbench's tps is the throughput; the log gives the latencies.
+    let count = recorder.count().max(1);
+    Ok(Outcome {
+        recorder,
+        elapsed: Duration::from_secs_f64(count as f64 / tps),
+    })
+}
+
+/// SQLite has no pgbench: the same statements in a tight sqlx loop.
+async fn sqlite_book(
+    backend: &Backend,
+    plan: &[(Uuid, Uuid)],
+    clients: usize,
+    seconds: Duration,
+) -> anyhow::Result<Outcome> {
+    let Backend::Sqlite(store) = backend else {
+        bail!("the sqlx loop here is SQLite's")
+    };
+    let pool = store.pool().clone();
+    let queue = Arc::new(Mutex::new(plan.to_vec()));
+    let body = MESSAGE_BODY.trim_matches('\'').to_owned();
+    let outcome = closed_loop(clients, seconds, move |_, _| {
+        let pool = pool.clone();
+        let next = queue.lock().expect("queue").pop();
+        let body = body.clone();
+        async move {
+            let (slot, resident) = next?;
+            let now = tidbok_domain::time::truncate_micros(Utc::now());
+            let booking = Uuid::new_v4();
+            let message = Uuid::new_v4();
+            let key = Uuid::new_v4().to_string();
+            let result: Result<(), sqlx::Error> = async {
+                let mut tx = pool.begin().await?;
+                sqlx::query(sql::CLAIM_IDEMPOTENCY_KEY)
+                    .bind(resident)
+                    .bind("book")
+                    .bind(&key)
+                    .bind(FINGERPRINT.trim_matches('\''))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql::LOCK_RESIDENT).bind(resident).execute(&mut *tx).await?;
+                sqlx::query(sql::ACTIVE_OF_SLOT_TYPE)
+                    .bind(resident)
+                    .bind(slot)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let claimed: (Uuid, chrono::DateTime<Utc>) = sqlx::query_as(sql::CLAIM_SLOT)
+                    .bind(booking)
+                    .bind(slot)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(sql::INSERT_BOOKING)
+                    .bind(booking)
+                    .bind(slot)
+                    .bind(resident)
+                    .bind(claimed.0)
+                    .bind(claimed.1)
+                    .bind("resident")
+                    .bind(resident)
+                    .bind(now)
+                    .bind("Provtagning")
+                    .bind(None::<String>)
+                    .bind(false)
+                    .bind(None::<Uuid>)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql::SET_IDEMPOTENCY_RESULT)
+                    .bind(resident)
+                    .bind("book")
+                    .bind(&key)
+                    .bind(booking)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql::INSERT_INBOX)
+                    .bind(message)
+                    .bind(resident)
+                    .bind(booking)
+                    .bind("booked_online")
+                    .bind("Bokningsbekräftelse")
+                    .bind(&body)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql::INSERT_OUTBOX)
+                    .bind(Uuid::new_v4())
+                    .bind(message)
+                    .bind("email")
+                    .bind("bench@example.invalid")
+                    .bind("Bokningsbekräftelse")
+                    .bind(&body)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await
+            }
+            .await;
+            Some(match result {
+                Ok(()) => "ok".to_owned(),
+                Err(e) => format!("error: {e}"),
+            })
+        }
+    })
+    .await;
+    Ok(outcome)
+}
+
+async fn sqlite_search(
+    backend: &Backend,
+    pairs: &[(Uuid, Uuid)],
+    clients: usize,
+    seconds: Duration,
+) -> anyhow::Result<Outcome> {
+    let Backend::Sqlite(store) = backend else {
+        bail!("the sqlx loop here is SQLite's")
+    };
+    let pool = store.pool().clone();
+    let pairs = pairs.to_vec();
+    let today = tidbok_domain::time::local_date(Utc::now());
+    let to = today + ChronoDuration::weeks(8);
+    Ok(closed_loop(clients, seconds, move |c, n| {
+        let pool = pool.clone();
+        let (u, t) = pairs[(c * 7 + n as usize * 13) % pairs.len()];
+        async move {
+            let rows = sqlx::query(sql::FREE_SLOT_COUNTS_BY_TYPE)
+                .bind(u)
+                .bind(t)
+                .bind(today)
+                .bind(to)
+                .bind(Utc::now())
+                .fetch_all(&pool)
+                .await;
+            Some(match rows {
+                Ok(_) => "ok".to_owned(),
+                Err(e) => format!("error: {e}"),
+            })
+        }
+    })
+    .await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_replaced_highest_first() {
+        assert_eq!(
+            bind_text(
+                "VALUES ($1, $12, $2)",
+                &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]
+            ),
+            "VALUES (a, l, b)"
+        );
+    }
+
+    #[test]
+    fn the_booking_script_has_no_placeholder_left() {
+        let script = booking_script();
+        assert!(!script.contains('$'), "{script}");
+        assert!(script.contains("INSERT INTO bookings") && script.contains("INSERT INTO outbox"));
+    }
+}
