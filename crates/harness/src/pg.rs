@@ -100,6 +100,24 @@ impl Cluster {
         )
     }
 
+    /// Stops the cluster and removes its folder when this process is
+    /// interrupted (Ctrl-C), where `Drop` would not run.
+    pub fn clean_up_on_interrupt(&self) {
+        let stop = Self {
+            root: self.root.clone(),
+            bin: self.bin.clone(),
+            port: self.port,
+            as_postgres: self.as_postgres,
+            settings: Vec::new(),
+        };
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                drop(stop);
+                std::process::exit(130);
+            }
+        });
+    }
+
     /// Stops like a crash: no checkpoint, every connection cut.
     pub fn stop_immediate(&self) -> anyhow::Result<()> {
         self.tool("pg_ctl", &["-D", &self.data(), "-m", "immediate", "-w", "stop"])

@@ -44,6 +44,11 @@ struct Args {
     /// Seconds per throughput scenario.
     #[arg(long, default_value_t = 15)]
     seconds: u64,
+    /// For profiling: once the region is built and the server is up, write
+    /// `hold.json` (addresses, tokens, free slots) to the report folder and
+    /// wait this many seconds before the scenarios.
+    #[arg(long, default_value_t = 0)]
+    hold: u64,
 }
 
 struct Ctx {
@@ -67,11 +72,22 @@ async fn main() -> anyhow::Result<()> {
     let work = std::env::temp_dir().join(format!("tidbok-bench-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&work)?;
 
+    // BENCH_PG_SETTINGS adds settings, e.g. "log_min_duration_statement=20" to
+    // see slow statements in test-artifacts/bench-postgres/postgres.log.
+    let extra = std::env::var("BENCH_PG_SETTINGS").unwrap_or_default();
+    let settings: Vec<&str> = tidbok_harness::pg::DURABLE
+        .iter()
+        .copied()
+        .chain(extra.split_whitespace())
+        .collect();
     let cluster = if postgres {
-        Some(Cluster::create(tidbok_harness::pg::DURABLE)?)
+        Some(Cluster::create(&settings)?)
     } else {
         None
     };
+    if let Some(c) = &cluster {
+        c.clean_up_on_interrupt();
+    }
     let url = match &cluster {
         Some(c) => c.url(),
         None => format!("sqlite:{}", work.join("bench.db").display()),
@@ -227,6 +243,20 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
+    if args.hold > 0 {
+        let free_slots: Vec<Uuid> = book_plan.iter().take(2000).map(|(a, _)| region.slots[*a].id).collect();
+        let hold = json!({
+            "base": ctx.base,
+            "database": url,
+            "server_pid": server.pid(),
+            "tokens": booker_tokens.iter().take(200).collect::<Vec<_>>(),
+            "free_slots": free_slots,
+        });
+        std::fs::write(out.join("hold.json"), serde_json::to_string_pretty(&hold)?)?;
+        println!("holding for {} s; see {}", args.hold, out.join("hold.json").display());
+        tokio::time::sleep(Duration::from_secs(args.hold)).await;
+    }
+
     let mut rows = Vec::new();
     let mut api_search = None;
     let all_offered = region.offered(0..shape.units);
@@ -297,13 +327,14 @@ async fn main() -> anyhow::Result<()> {
     rows.push(row("free slots of a date", 64, &slots_of_day, &server));
 
     // ---- book random free slots
+    let all_slots = Arc::new(region.slots.clone());
     let per_type: Arc<Mutex<HashMap<(usize, u8), u32>>> = Arc::default();
     let queue = Arc::new(Mutex::new(book_plan.clone()));
     let booked: Arc<Mutex<Vec<(usize, Uuid, usize)>>> = Arc::default();
     let book = closed_loop(16, seconds, {
         let ctx = (ctx.client.clone(), ctx.base.clone());
         let tokens = booker_tokens.clone();
-        let slots = region.slots.clone();
+        let slots = all_slots.clone();
         let queue = queue.clone();
         let booked = booked.clone();
         let per_type = per_type.clone();
@@ -361,7 +392,7 @@ async fn main() -> anyhow::Result<()> {
     let rebook = closed_loop(16, seconds, {
         let ctx = (ctx.client.clone(), ctx.base.clone());
         let tokens = booker_tokens.clone();
-        let slots = region.slots.clone();
+        let slots = all_slots.clone();
         let queue = rebook_queue.clone();
         move |_, _| {
             let (client, base) = ctx.clone();
@@ -423,6 +454,10 @@ async fn main() -> anyhow::Result<()> {
             sqlite_search(&backend, &search_pairs, 64, seconds).await?,
         ),
     };
+
+    if let Some(c) = &cluster {
+        std::fs::copy(c.log_file(), out.join("postgres.log"))?;
+    }
 
     // ---- report
     println!(

@@ -169,6 +169,9 @@ async fn main() -> anyhow::Result<()> {
     } else {
         None
     };
+    if let Some(c) = &cluster {
+        c.clean_up_on_interrupt();
+    }
     let url = match &cluster {
         Some(c) => c.url(),
         None => format!("sqlite:{}", work.join("chaos.db").display()),
