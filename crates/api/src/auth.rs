@@ -7,6 +7,11 @@
 //! token "signed" with the public key) and unknown key ids are refused before
 //! any claim is read.
 //!
+//! A signature is checked once per token: verified tokens are remembered by
+//! their SHA-256 for up to [`VERIFIED_TTL`] (and never past their own `exp`),
+//! so a session's later requests skip the RSA or ECDSA work. Only the exact
+//! bytes that passed verification hit that cache.
+//!
 //! The dev login (off unless switched on) signs tokens for the demo personas
 //! with an ES256 key made at start-up, verified through the same path.
 
@@ -17,6 +22,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use std::future::Future;
 use std::pin::Pin;
 use tidbok_domain::time::local_date;
@@ -28,6 +34,10 @@ use uuid::Uuid;
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 /// Clock skew allowed on `exp` and `nbf`, in seconds.
 pub const LEEWAY_SECONDS: u64 = 30;
+/// How long a verified token is remembered (at most; never past its `exp`).
+pub const VERIFIED_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+/// How many verified tokens are remembered.
+const VERIFIED_CAPACITY: u64 = 200_000;
 
 /// The roles of DOMAIN.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -106,6 +116,10 @@ pub enum AuthError {
     Invalid(jsonwebtoken::errors::Error),
     #[error("the token's claims do not fit its role")]
     Claims,
+    #[error("the token has expired")]
+    Expired,
+    #[error("the token is not valid yet")]
+    NotYetValid,
 }
 
 impl From<AuthError> for ApiError {
@@ -115,6 +129,7 @@ impl From<AuthError> for ApiError {
             AuthError::Invalid(inner) if matches!(inner.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => {
                 "The token has expired."
             }
+            AuthError::Expired => "The token has expired.",
             _ => "The bearer token is not valid.",
         };
         ApiError::new(ProblemType::Unauthorized).detail(detail)
@@ -200,6 +215,15 @@ pub struct Authenticator {
     issuer: String,
     audience: String,
     keys: Vec<VerificationKey>,
+    verified: moka::sync::Cache<[u8; 32], Verified>,
+}
+
+/// A token that passed verification: who it names and when it may be used.
+#[derive(Clone)]
+struct Verified {
+    principal: Principal,
+    exp: i64,
+    nbf: Option<i64>,
 }
 
 impl Authenticator {
@@ -208,6 +232,10 @@ impl Authenticator {
             issuer: issuer.into(),
             audience: audience.into(),
             keys,
+            verified: moka::sync::Cache::builder()
+                .max_capacity(VERIFIED_CAPACITY)
+                .time_to_live(VERIFIED_TTL)
+                .build(),
         }
     }
 
@@ -228,9 +256,46 @@ impl Authenticator {
     }
 
     pub fn verify(&self, token: &str, today: chrono::NaiveDate) -> Result<Principal, AuthError> {
+        let now = i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap_or(i64::MAX);
+        self.verify_at(token, today, now)
+    }
+
+    /// [`verify`](Self::verify) with `now` (Unix seconds) for the expiry of
+    /// remembered tokens; a fresh signature check uses the system clock.
+    fn verify_at(&self, token: &str, today: chrono::NaiveDate, now: i64) -> Result<Principal, AuthError> {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(AuthError::TooLarge);
         }
+        let digest: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
+        if let Some(v) = self.verified.get(&digest) {
+            let leeway = LEEWAY_SECONDS as i64;
+            if now > v.exp.saturating_add(leeway) {
+                self.verified.invalidate(&digest);
+                return Err(AuthError::Expired);
+            }
+            if v.nbf.is_some_and(|nbf| now < nbf.saturating_sub(leeway)) {
+                return Err(AuthError::NotYetValid);
+            }
+            return Ok(v.principal);
+        }
+        let (claims, principal) = self.check_signature(token, today)?;
+        self.verified.insert(
+            digest,
+            Verified {
+                principal: principal.clone(),
+                exp: claims.0,
+                nbf: claims.1,
+            },
+        );
+        Ok(principal)
+    }
+
+    /// The full check: algorithm, key, signature, issuer, audience, times.
+    fn check_signature(
+        &self,
+        token: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<((i64, Option<i64>), Principal), AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::Algorithm)?;
         if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
             return Err(AuthError::Algorithm);
@@ -251,7 +316,10 @@ impl Authenticator {
             validation.validate_nbf = true;
             validation.leeway = LEEWAY_SECONDS;
             match jsonwebtoken::decode::<Claims>(token, &candidate.key, &validation) {
-                Ok(data) => return principal(data.claims, today),
+                Ok(data) => {
+                    let times = (data.claims.exp, data.claims.nbf);
+                    return principal(data.claims, today).map(|p| (times, p));
+                }
                 Err(e) => last = AuthError::Invalid(e),
             }
         }
@@ -437,5 +505,66 @@ impl FromRequest for StaffCaller {
                 Err(ApiError::new(ProblemType::Forbidden).detail("This endpoint is for staff and administrators."))
             }
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup() -> (Authenticator, String) {
+        let (signer, key) = DevSigner::generate("iss", "aud").unwrap();
+        let auth = Authenticator::new("iss", "aud", vec![key]);
+        let token = signer
+            .sign(
+                "dev-anna".into(),
+                Role::Resident,
+                vec![],
+                None,
+                Some("19121212-1212".into()),
+                None,
+            )
+            .unwrap();
+        (auth, token)
+    }
+
+    fn today() -> chrono::NaiveDate {
+        local_date(chrono::Utc::now())
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires() {
+        let (auth, token) = setup();
+        let now = chrono::Utc::now().timestamp();
+        assert!(auth.verify_at(&token, today(), now).is_ok());
+        assert!(auth.verify_at(&token, today(), now + 60).is_ok(), "remembered");
+        let after = now + DEV_TOKEN_SECONDS + LEEWAY_SECONDS as i64 + 1;
+        assert!(matches!(auth.verify_at(&token, today(), after), Err(AuthError::Expired)));
+    }
+
+    #[test]
+    fn a_remembered_token_is_not_valid_before_its_nbf() {
+        let (auth, token) = setup();
+        let now = chrono::Utc::now().timestamp();
+        assert!(auth.verify_at(&token, today(), now).is_ok());
+        let before = now - LEEWAY_SECONDS as i64 - 60;
+        assert!(matches!(auth.verify_at(&token, today(), before), Err(AuthError::NotYetValid)));
+    }
+
+    #[test]
+    fn only_the_exact_verified_bytes_are_remembered() {
+        let (auth, token) = setup();
+        assert!(auth.verify(&token, today()).is_ok());
+        // Another payload with the verified signature: checked afresh, refused.
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let forged = {
+            use base64::Engine;
+            let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+            let mut claims: serde_json::Value = serde_json::from_slice(&engine.decode(parts[1]).unwrap()).unwrap();
+            claims["role"] = serde_json::json!("regional_admin");
+            engine.encode(serde_json::to_vec(&claims).unwrap())
+        };
+        parts[1] = &forged;
+        assert!(auth.verify(&parts.join("."), today()).is_err());
     }
 }

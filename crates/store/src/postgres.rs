@@ -16,6 +16,9 @@ use tidbok_domain::ports::*;
 use tidbok_domain::schedule::{ExistingSlot, PlannedSlot, Publication, ScheduleBlock};
 use tidbok_domain::*;
 
+/// Connections idle longer than this are pinged before use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(2);
+
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
@@ -35,6 +38,18 @@ impl PgStore {
             .max_connections(config.max_connections)
             .acquire_timeout(config.acquire_timeout)
             .idle_timeout(Duration::from_secs(300))
+            // A ping per checkout is a round trip per query: check only
+            // connections that sat idle a while. A connection that broke
+            // meanwhile fails its query as "unavailable" (503) and is dropped.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > IDLE_BEFORE_PING {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(ConnectError::Connect)?;
