@@ -75,6 +75,8 @@ async fn a_resident_books_sees_and_cancels_a_slot(app: TestApp) {
     assert_eq!(mine[0]["id"], booking["id"]);
     let one = app.get(&location, &anna).await;
     assert_eq!(one.status(), 200);
+    let one: Value = one.json().await.unwrap();
+    assert_eq!(one, booking, "the booking as answered is the booking as stored");
 
     let cancelled = app
         .post(&format!("{location}/cancel"), &anna, &json!({"reason": "Jag är frisk"}))
@@ -625,7 +627,7 @@ async fn rebooking_offers_and_accepts_only_the_same_type_length_and_practitioner
     assert_eq!(old["status"], "rebooked");
     let mine: Value = app.get("/api/v1/me/bookings", &anna).await.json().await.unwrap();
     assert_eq!(mine.as_array().unwrap().len(), 1);
-    assert_eq!(mine[0]["id"], moved["id"]);
+    assert_eq!(mine[0], moved, "the rebooking as answered is the booking as stored");
     // The old slot is free for others at once.
     assert_eq!(app.book(&resident_token(&adult_pnr(2)), same[0]).await.status(), 201);
 }

@@ -281,8 +281,12 @@ impl ResidentPortal {
         if !rules::within_online_horizon(slot.slot.starts_at, now) {
             return Err(PortalError::OutsideHorizon);
         }
-        self.require_unit_service(slot.unit.id, OnlineService::BookOnline, resident)
-            .await?;
+        // The slot's details carry its unit; one read of the unit's settings
+        // serves the check here and the booking's flags below.
+        let settings = self.store.service_settings(slot.unit.id).await?;
+        self.access(&settings, slot.unit.id, OnlineService::BookOnline, resident)
+            .await?
+            .map_err(|_| PortalError::ServiceNotActive(OnlineService::BookOnline))?;
         rules::terms_confirmed(request.terms_accepted)?;
         self.eligibility(resident, slot.unit.id, &slot.appointment_type, now)
             .await??;
@@ -299,11 +303,12 @@ impl ResidentPortal {
             slot_must_start_after: now,
             max_active_of_type: self.max_active_of_type,
         };
+        let details = provisional(&booking, &slot);
         let effects = effects_for(
             self.composer.as_ref(),
             NotificationKind::BookedOnline,
             resident,
-            &provisional(&booking, &slot),
+            &details,
             now,
             Vec::new(),
         );
@@ -313,8 +318,16 @@ impl ResidentPortal {
             }
             other => other.into(),
         })?;
-        let view = self.view(resident, *committed.value()).await?;
-        Ok(committed.map(|_| view))
+        match committed {
+            // What was written is what we hold: no need to read it back.
+            Committed::Created(_) => {
+                let service = self
+                    .access(&settings, slot.unit.id, OnlineService::CancelRebookOnline, resident)
+                    .await?;
+                Ok(Committed::Created(flags(details, service, now)))
+            }
+            Committed::Replayed(id) => Ok(Committed::Replayed(self.view(resident, id).await?)),
+        }
     }
 
     /// Rule 1: the resident's upcoming bookings from every unit, except hidden
@@ -447,8 +460,12 @@ impl ResidentPortal {
             Vec::new(),
         );
         let committed = self.store.rebook(&rebooking, key, &effects).await?;
-        let view = self.view(resident, *committed.value()).await?;
-        Ok(committed.map(|_| view))
+        match committed {
+            // The unit's cancel-and-rebook service let the current booking be
+            // moved, so it covers the new one at the same unit too.
+            Committed::Created(_) => Ok(Committed::Created(flags(after, Ok(()), now))),
+            Committed::Replayed(id) => Ok(Committed::Replayed(self.view(resident, id).await?)),
+        }
     }
 
     /// The resident's inbox, newest first.
