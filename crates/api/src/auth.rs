@@ -539,7 +539,10 @@ mod tests {
         assert!(auth.verify_at(&token, today(), now).is_ok());
         assert!(auth.verify_at(&token, today(), now + 60).is_ok(), "remembered");
         let after = now + DEV_TOKEN_SECONDS + LEEWAY_SECONDS as i64 + 1;
-        assert!(matches!(auth.verify_at(&token, today(), after), Err(AuthError::Expired)));
+        assert!(matches!(
+            auth.verify_at(&token, today(), after),
+            Err(AuthError::Expired)
+        ));
     }
 
     #[test]
@@ -548,7 +551,10 @@ mod tests {
         let now = chrono::Utc::now().timestamp();
         assert!(auth.verify_at(&token, today(), now).is_ok());
         let before = now - LEEWAY_SECONDS as i64 - 60;
-        assert!(matches!(auth.verify_at(&token, today(), before), Err(AuthError::NotYetValid)));
+        assert!(matches!(
+            auth.verify_at(&token, today(), before),
+            Err(AuthError::NotYetValid)
+        ));
     }
 
     #[test]
