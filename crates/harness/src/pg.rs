@@ -100,19 +100,20 @@ impl Cluster {
         )
     }
 
-    /// Stops the cluster and removes its folder when this process is
-    /// interrupted (Ctrl-C), where `Drop` would not run.
-    pub fn clean_up_on_interrupt(&self) {
-        let stop = Self {
-            root: self.root.clone(),
-            bin: self.bin.clone(),
-            port: self.port,
-            as_postgres: self.as_postgres,
+    /// Stops the cluster and removes its folder, and removes `work` too, when
+    /// this process is interrupted (Ctrl-C), where `Drop` would not run.
+    pub fn clean_up_on_interrupt(cluster: Option<&Self>, work: std::path::PathBuf) {
+        let stop = cluster.map(|c| Self {
+            root: c.root.clone(),
+            bin: c.bin.clone(),
+            port: c.port,
+            as_postgres: c.as_postgres,
             settings: Vec::new(),
-        };
+        });
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 drop(stop);
+                let _ = std::fs::remove_dir_all(&work);
                 std::process::exit(130);
             }
         });

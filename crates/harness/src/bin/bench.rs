@@ -69,8 +69,9 @@ async fn main() -> anyhow::Result<()> {
     let stages: Vec<usize> = if args.smoke { vec![2, 5, 20] } else { vec![5, 50, 500] };
     let seconds = Duration::from_secs(if args.smoke { 2 } else { args.seconds });
     let out = tidbok_harness::artifacts(&format!("bench-{}", args.db))?;
-    let work = std::env::temp_dir().join(format!("tidbok-bench-{}", Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&work)?;
+    // Removed when main returns (and on Ctrl-C, below).
+    let work_dir = tempfile::Builder::new().prefix("tidbok-bench-").tempdir()?;
+    let work = work_dir.path().to_path_buf();
 
     // BENCH_PG_SETTINGS adds settings, e.g. "log_min_duration_statement=20" to
     // see slow statements in test-artifacts/bench-postgres/postgres.log.
@@ -85,9 +86,7 @@ async fn main() -> anyhow::Result<()> {
     } else {
         None
     };
-    if let Some(c) = &cluster {
-        c.clean_up_on_interrupt();
-    }
+    Cluster::clean_up_on_interrupt(cluster.as_ref(), work.clone());
     let url = match &cluster {
         Some(c) => c.url(),
         None => format!("sqlite:{}", work.join("bench.db").display()),

@@ -160,8 +160,9 @@ async fn main() -> anyhow::Result<()> {
     for old in ["history.jsonl", "server-a.log", "server-b.log"] {
         let _ = std::fs::remove_file(out.join(old));
     }
-    let work = std::env::temp_dir().join(format!("tidbok-chaos-{}", Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&work)?;
+    // Removed when main returns (and on Ctrl-C, below).
+    let work_dir = tempfile::Builder::new().prefix("tidbok-chaos-").tempdir()?;
+    let work = work_dir.path().to_path_buf();
 
     // The database: a throwaway PostgreSQL cluster we may stop, or a SQLite file.
     let cluster = if postgres {
@@ -169,9 +170,7 @@ async fn main() -> anyhow::Result<()> {
     } else {
         None
     };
-    if let Some(c) = &cluster {
-        c.clean_up_on_interrupt();
-    }
+    Cluster::clean_up_on_interrupt(cluster.as_ref(), work.clone());
     let url = match &cluster {
         Some(c) => c.url(),
         None => format!("sqlite:{}", work.join("chaos.db").display()),
