@@ -288,6 +288,21 @@ async fn a_retried_booking_with_the_same_key_returns_the_first_booking(app: Test
         .unwrap();
     let problem = assert_problem(bad_key, 422, "validation-failed").await;
     assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
+
+    // A retry that a check it passed the first time would now refuse (the
+    // service was switched off since) still gets the stored answer; without
+    // the key the same request is refused.
+    app.world
+        .set_service(OnlineService::BookOnline, false, Audience::AllResidents)
+        .await;
+    let late = send(book_body(slot), "4b7c1f2e-retry").await;
+    assert_eq!(late.status(), 201);
+    assert_eq!(late.headers()["idempotent-replayed"], "true");
+    let c: Value = late.json().await.unwrap();
+    assert_eq!(c["id"], a["id"]);
+    assert_problem(app.book(&anna, other).await, 403, "service-not-active").await;
+    let reused = send(book_body(other), "4b7c1f2e-retry").await;
+    assert_problem(reused, 422, "idempotency-key-reused").await;
 }
 
 async fn only_self_service_types_are_offered_with_eligibility(app: TestApp) {

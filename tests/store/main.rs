@@ -58,6 +58,7 @@ on_both_backends!(
     past_and_booked_slots_are_not_offered,
     rebook_targets_match_practitioner_type_and_length,
     publishing_the_same_slots_twice_creates_them_once,
+    a_slot_is_read_with_its_units_service_settings,
     residents_are_created_once_per_number,
     my_bookings_come_from_every_status_in_start_order,
     an_established_contact_is_an_active_booking_of_the_profession,
@@ -655,6 +656,35 @@ async fn an_established_contact_is_an_active_booking_of_the_profession(db: &Test
             .unwrap(),
         "a cancelled booking is no contact"
     );
+}
+
+async fn a_slot_is_read_with_its_units_service_settings(db: &TestDb) {
+    let world = World::create(store(db)).await;
+    world
+        .set_service(OnlineService::BookOnline, true, Audience::RestrictedSelection)
+        .await;
+    let [slot] = world.slots(&world.self_service, &[in_hours(50)], 15).await[..] else {
+        unreachable!()
+    };
+
+    let (details, settings) = world.store.slot_with_settings(slot).await.unwrap().unwrap();
+
+    assert_eq!(details, world.store.slot(slot).await.unwrap().unwrap());
+    assert_eq!(settings, world.store.service_settings(world.unit.id).await.unwrap());
+    assert_eq!(settings.len(), 2);
+    assert_eq!(settings[0].audience, Audience::RestrictedSelection);
+    assert!(world
+        .store
+        .slot_with_settings(SlotId::generate())
+        .await
+        .unwrap()
+        .is_none());
+
+    // A unit whose services were never set up: the slot, and no settings.
+    db.execute("DELETE FROM unit_services").await.unwrap();
+    let (alone, none) = world.store.slot_with_settings(slot).await.unwrap().unwrap();
+    assert_eq!(alone, details);
+    assert!(none.is_empty());
 }
 
 async fn services_and_selections_are_stored_per_unit(db: &TestDb) {

@@ -180,6 +180,9 @@ pub trait CatalogueAdmin: Send + Sync {
 #[async_trait]
 pub trait SlotRepository: Send + Sync {
     async fn slot(&self, id: SlotId) -> StoreResult<Option<SlotDetails>>;
+    /// The slot and its unit's service settings, read together (one round
+    /// trip where the store can), for booking.
+    async fn slot_with_settings(&self, id: SlotId) -> StoreResult<Option<(SlotDetails, Vec<ServiceSetting>)>>;
     /// Free slots per date in `from ..= to`, ordered by date; dates without
     /// free slots are left out.
     async fn free_slot_counts(&self, query: &FreeSlotQuery) -> StoreResult<Vec<(NaiveDate, u32)>>;

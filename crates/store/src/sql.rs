@@ -121,6 +121,13 @@ pub const RESIDENT_BOOKINGS: &str = concat!(
 
 pub const BOOKING_BY_ID: &str = concat!(booking_details_select!(), " WHERE b.id = $1");
 pub const SLOT_BY_ID: &str = concat!(slot_details_select!(), slot_details_from!(), " WHERE s.id = $1");
+pub const SLOT_WITH_SETTINGS: &str = concat!(
+    slot_details_select!(),
+    ", us.unit_id AS us_unit_id, us.service AS us_service, us.active AS us_active, \
+     us.audience AS us_audience, us.terms_text AS us_terms_text, us.terms_html AS us_terms_html",
+    slot_details_from!(),
+    " LEFT JOIN unit_services us ON us.unit_id = s.unit_id WHERE s.id = $1 ORDER BY us.service"
+);
 
 pub const UNITS: &str = concat!("SELECT ", unit_cols!(), " FROM units u ORDER BY u.name, u.id");
 pub const UNIT_BY_ID: &str = concat!("SELECT ", unit_cols!(), " FROM units u WHERE u.id = $1");
@@ -415,6 +422,27 @@ macro_rules! impl_ports {
                 row.map(|r| columns::slot_details(&r))
                     .transpose()
                     .map_err(db_error)
+            }
+
+            async fn slot_with_settings(&self, id: SlotId) -> StoreResult<Option<(SlotDetails, Vec<ServiceSetting>)>> {
+                // One row per service the unit has set up (none: one row of
+                // nulls on the right).
+                let rows = sqlx::query(sql::SLOT_WITH_SETTINGS)
+                    .bind(id.as_uuid())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                let Some(first) = rows.first() else {
+                    return Ok(None);
+                };
+                let slot = columns::slot_details(first).map_err(db_error)?;
+                let mut settings = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    if r.opt_uuid("us_unit_id").map_err(db_error)?.is_some() {
+                        settings.push(columns::service_setting(r).map_err(db_error)?);
+                    }
+                }
+                Ok(Some((slot, settings)))
             }
 
             async fn free_slot_counts(&self, q: &FreeSlotQuery) -> StoreResult<Vec<(NaiveDate, u32)>> {

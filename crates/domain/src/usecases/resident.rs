@@ -267,11 +267,24 @@ impl ResidentPortal {
         request: BookOnline,
         key: Option<&IdempotencyKey>,
     ) -> PortalResult<Committed<ResidentBooking>> {
-        if let Some(done) = self.replay(resident, IdempotentOperation::Book, key).await? {
-            return Ok(Committed::Replayed(done));
-        }
+        let result = self.try_book(resident, request, key).await;
+        self.or_replay(resident, IdempotentOperation::Book, key, result).await
+    }
+
+    async fn try_book(
+        &self,
+        resident: &Resident,
+        request: BookOnline,
+        key: Option<&IdempotencyKey>,
+    ) -> PortalResult<Committed<ResidentBooking>> {
         let now = self.clock.now();
-        let slot = self.store.slot(request.slot_id).await?.ok_or(PortalError::NotFound)?;
+        // The slot's details carry its unit; its settings come in the same
+        // read and serve the check here and the booking's flags below.
+        let (slot, settings) = self
+            .store
+            .slot_with_settings(request.slot_id)
+            .await?
+            .ok_or(PortalError::NotFound)?;
         if slot.appointment_type.policy == PortalPolicy::Hidden {
             return Err(PortalError::NotFound);
         }
@@ -281,9 +294,6 @@ impl ResidentPortal {
         if !rules::within_online_horizon(slot.slot.starts_at, now) {
             return Err(PortalError::OutsideHorizon);
         }
-        // The slot's details carry its unit; one read of the unit's settings
-        // serves the check here and the booking's flags below.
-        let settings = self.store.service_settings(slot.unit.id).await?;
         self.access(&settings, slot.unit.id, OnlineService::BookOnline, resident)
             .await?
             .map_err(|_| PortalError::ServiceNotActive(OnlineService::BookOnline))?;
@@ -431,9 +441,17 @@ impl ResidentPortal {
         to_slot: SlotId,
         key: Option<&IdempotencyKey>,
     ) -> PortalResult<Committed<ResidentBooking>> {
-        if let Some(done) = self.replay(resident, IdempotentOperation::Rebook, key).await? {
-            return Ok(Committed::Replayed(done));
-        }
+        let result = self.try_rebook(resident, id, to_slot, key).await;
+        self.or_replay(resident, IdempotentOperation::Rebook, key, result).await
+    }
+
+    async fn try_rebook(
+        &self,
+        resident: &Resident,
+        id: BookingId,
+        to_slot: SlotId,
+        key: Option<&IdempotencyKey>,
+    ) -> PortalResult<Committed<ResidentBooking>> {
         let now = self.clock.now();
         let current = self.view_at(resident, id, now).await?;
         current.can_rebook?;
@@ -517,6 +535,39 @@ impl ResidentPortal {
     /// unit's name.
     pub async fn access_log(&self, resident: &Resident) -> PortalResult<Vec<(AccessLogEntry, Option<String>)>> {
         Ok(self.store.resident_access_log(resident.id, 500).await?)
+    }
+
+    /// A retried request replays inside the store's transaction, where its
+    /// key is claimed first. One refused before it got there may still be the
+    /// retry of a request that succeeded (what that request changed is what
+    /// made the checks refuse this one: the old booking is rebooked, the slot
+    /// is now in the past), so a refusal looks its key up before it is
+    /// answered. Refusals from the transaction itself had no stored result.
+    async fn or_replay(
+        &self,
+        resident: &Resident,
+        operation: IdempotentOperation,
+        key: Option<&IdempotencyKey>,
+        result: PortalResult<Committed<ResidentBooking>>,
+    ) -> PortalResult<Committed<ResidentBooking>> {
+        match result {
+            Err(e)
+                if key.is_some()
+                    && !matches!(
+                        e,
+                        PortalError::Store(_)
+                            | PortalError::SlotTaken
+                            | PortalError::IdempotencyKeyReused
+                            | PortalError::BookingLimitReached(_)
+                    ) =>
+            {
+                match self.replay(resident, operation, key).await? {
+                    Some(done) => Ok(Committed::Replayed(done)),
+                    None => Err(e),
+                }
+            }
+            other => other,
+        }
     }
 
     async fn replay(
