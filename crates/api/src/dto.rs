@@ -449,11 +449,18 @@ pub struct BookRequest {
     pub slot_id: Uuid,
     /// Sökorsak, shown to staff.
     #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub reason_for_visit: String,
     /// An optional message to the unit.
     #[validate(length(max = 1000))]
-    #[schema(max_length = 1000)]
+    #[schema(
+        max_length = 1000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub message: Option<String>,
     /// You have read the unit's terms text for booking (rule 9).
     pub terms_accepted: bool,
@@ -465,7 +472,11 @@ pub struct BookRequest {
 #[schema(example = json!({"reason": "Jag är frisk igen."}))]
 pub struct CancelRequest {
     #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub reason: String,
 }
 

@@ -253,10 +253,16 @@ pub struct StaffBookRequest {
     #[validate(nested)]
     pub ad_hoc: Option<AdHocTime>,
     #[validate(length(max = 500))]
-    #[schema(max_length = 500)]
+    #[schema(
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub reason_for_visit: Option<String>,
     #[validate(length(max = 1000))]
-    #[schema(max_length = 1000)]
+    #[schema(
+        max_length = 1000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub message: Option<String>,
     #[serde(default)]
     pub hidden_in_portal: bool,
