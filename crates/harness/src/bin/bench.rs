@@ -230,9 +230,12 @@ async fn main() -> anyhow::Result<()> {
     let storm_clients = if args.smoke { 200 } else { 1_000 };
     let t = Instant::now();
     let resident_base = region.residents.len() / 2;
-    let booker_tokens: Vec<String> = (0..bookers)
-        .map(|i| signer.resident(&region.residents[resident_base + i].pnr))
-        .collect();
+    // Shared, not copied: the booking clients take an Arc per request.
+    let booker_tokens: Arc<Vec<String>> = Arc::new(
+        (0..bookers)
+            .map(|i| signer.resident(&region.residents[resident_base + i].pnr))
+            .collect(),
+    );
     let storm_tokens: Vec<String> = (0..storm_clients)
         .map(|i| signer.resident(&region.residents[resident_base + bookers + i].pnr))
         .collect();
