@@ -121,7 +121,7 @@ function TypeForm({ initial, id, onDone }: { initial: TypeRequest; id: string | 
     <form
       onSubmit={(e) => {
         e.preventDefault()
-        save.mutate({ id, body: form }, { onSuccess: onDone })
+        void save.mutateAsync({ id, body: form }).then(onDone, () => undefined)
       }}
     >
       <TextField label={t('admin.name')} required maxLength={100} value={form.name} error={fields.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />

@@ -59,7 +59,7 @@ function CancelForm({ booking, onDone }: { booking: Booking; onDone: () => void 
           setMissing(true)
           return
         }
-        cancel.mutate({ bookingId: booking.id, reason }, { onSuccess: onDone })
+        void cancel.mutateAsync({ bookingId: booking.id, reason }).then(onDone, () => undefined)
       }}
     >
       <p>

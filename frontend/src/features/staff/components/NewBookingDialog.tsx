@@ -41,8 +41,7 @@ export function NewBookingForm({ unitId, practitioners, types, date, onDone }: P
     <form
       onSubmit={(e) => {
         e.preventDefault()
-        book.mutate(
-          {
+        void book.mutateAsync({
             unitId,
             body: {
               personal_identity_number: pnr,
@@ -50,9 +49,7 @@ export function NewBookingForm({ unitId, practitioners, types, date, onDone }: P
               reason_for_visit: reason || null,
               hidden_in_portal: hidden,
             },
-          },
-          { onSuccess: onDone },
-        )
+          }).then(onDone, () => undefined)
       }}
     >
       <TextField label={t('common.pnr')} hint="ÅÅÅÅMMDD-NNNN" required value={pnr} error={fields.personal_identity_number} onChange={(e) => setPnr(e.target.value)} />

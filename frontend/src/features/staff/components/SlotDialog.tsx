@@ -60,10 +60,7 @@ function BookForm({ unitId, slot, onDone }: { unitId: string; slot: BookSlot; on
     <form
       onSubmit={(e) => {
         e.preventDefault()
-        book.mutate(
-          { unitId, body: { personal_identity_number: pnr, slot_id: slot.id, reason_for_visit: reason || null, message: message || null, hidden_in_portal: hidden } },
-          { onSuccess: onDone },
-        )
+        void book.mutateAsync({ unitId, body: { personal_identity_number: pnr, slot_id: slot.id, reason_for_visit: reason || null, message: message || null, hidden_in_portal: hidden } }).then(onDone, () => undefined)
       }}
     >
       <h3>{t('staff.bookSlot')}</h3>
@@ -117,12 +114,12 @@ function BookingActions({ booking, freeSlots, onDone }: { booking: StaffBooking;
       <Checkbox
         label={t('staff.hideInPortal')}
         checked={booking.hidden_in_portal}
-        onChange={(e) => hide.mutate({ id: booking.id, hidden: e.target.checked }, { onSuccess: onDone })}
+        onChange={(e) => void hide.mutateAsync({ id: booking.id, hidden: e.target.checked }).then(onDone, () => undefined)}
       />
       <ErrorNotice error={failure} />
       <div className="buttons">
         {booking.status === 'booked' && (
-          <Button onClick={() => arrived.mutate(booking.id, { onSuccess: onDone })}>{t('staff.arrived')}</Button>
+          <Button onClick={() => void arrived.mutateAsync(booking.id).then(onDone, () => undefined)}>{t('staff.arrived')}</Button>
         )}
         <Button
           variant="secondary"
@@ -133,7 +130,7 @@ function BookingActions({ booking, freeSlots, onDone }: { booking: StaffBooking;
         >
           {t('staff.summons')}
         </Button>
-        <Button variant="secondary" onClick={() => error.mutate(booking.id, { onSuccess: onDone })}>
+        <Button variant="secondary" onClick={() => void error.mutateAsync(booking.id).then(onDone, () => undefined)}>
           {t('staff.enteredInError')}
         </Button>
       </div>
@@ -142,7 +139,7 @@ function BookingActions({ booking, freeSlots, onDone }: { booking: StaffBooking;
           <form
             onSubmit={(e) => {
               e.preventDefault()
-              if (target) rebook.mutate({ id: booking.id, slot: target }, { onSuccess: onDone })
+              if (target) void rebook.mutateAsync({ id: booking.id, slot: target }).then(onDone, () => undefined)
             }}
           >
             <SelectField label={t('staff.rebookTo')} value={target} onChange={(e) => setTarget(e.target.value)}>
@@ -160,7 +157,7 @@ function BookingActions({ booking, freeSlots, onDone }: { booking: StaffBooking;
           <form
             onSubmit={(e) => {
               e.preventDefault()
-              if (reason.trim()) cancel.mutate({ id: booking.id, reason }, { onSuccess: onDone })
+              if (reason.trim()) void cancel.mutateAsync({ id: booking.id, reason }).then(onDone, () => undefined)
             }}
           >
             <TextArea label={t('cancel.reason')} required value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
