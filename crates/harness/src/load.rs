@@ -52,14 +52,7 @@ where
             rec
         }));
     }
-    let mut recorder = Recorder::default();
-    for t in tasks {
-        recorder.merge(&t.await.expect("client task"));
-    }
-    Outcome {
-        recorder,
-        elapsed: started.elapsed(),
-    }
+    gather(tasks, started).await
 }
 
 /// Sends `rate` requests per second in total, spread evenly over `clients`
@@ -94,6 +87,11 @@ where
             rec
         }));
     }
+    gather(tasks, started).await
+}
+
+/// Waits for the clients and merges what they recorded.
+async fn gather(tasks: Vec<tokio::task::JoinHandle<Recorder>>, started: Instant) -> Outcome {
     let mut recorder = Recorder::default();
     for t in tasks {
         recorder.merge(&t.await.expect("client task"));

@@ -939,6 +939,14 @@ fn pgbench(
     })
 }
 
+/// The SQLite pool the sqlx loops run on.
+fn sqlite_pool(backend: &Backend) -> anyhow::Result<sqlx::SqlitePool> {
+    let Backend::Sqlite(store) = backend else {
+        bail!("the sqlx loop here is SQLite's")
+    };
+    Ok(store.pool().clone())
+}
+
 /// SQLite has no pgbench: the same statements in a tight sqlx loop.
 async fn sqlite_book(
     backend: &Backend,
@@ -946,10 +954,7 @@ async fn sqlite_book(
     clients: usize,
     seconds: Duration,
 ) -> anyhow::Result<Outcome> {
-    let Backend::Sqlite(store) = backend else {
-        bail!("the sqlx loop here is SQLite's")
-    };
-    let pool = store.pool().clone();
+    let pool = sqlite_pool(backend)?;
     let queue = Arc::new(Mutex::new(plan.to_vec()));
     let body = MESSAGE_BODY.trim_matches('\'').to_owned();
     let outcome = closed_loop(clients, seconds, move |_, _| {
@@ -1045,10 +1050,7 @@ async fn sqlite_search(
     clients: usize,
     seconds: Duration,
 ) -> anyhow::Result<Outcome> {
-    let Backend::Sqlite(store) = backend else {
-        bail!("the sqlx loop here is SQLite's")
-    };
-    let pool = store.pool().clone();
+    let pool = sqlite_pool(backend)?;
     let pairs = pairs.to_vec();
     let today = tidbok_domain::time::local_date(Utc::now());
     let to = today + ChronoDuration::weeks(8);
