@@ -54,6 +54,8 @@ on_both_backends!(
     rebooking_a_cancelled_booking_leaves_the_new_slot_free,
     a_retried_request_with_the_same_key_replays_the_first_booking,
     concurrent_retries_with_one_key_make_one_booking,
+    the_per_type_cap_holds_against_concurrent_bookings,
+    a_slot_starting_before_the_cut_off_is_refused_and_stays_free,
     free_slots_are_counted_per_stockholm_date,
     past_and_booked_slots_are_not_offered,
     rebook_targets_match_practitioner_type_and_length,
@@ -428,6 +430,123 @@ async fn concurrent_retries_with_one_key_make_one_booking(db: &TestDb) {
     assert_eq!(created, 20);
     let mine = world.store.resident_bookings(anna.id, now()).await.unwrap();
     assert_eq!(mine.len(), 1, "one booking, not one per retry");
+}
+
+async fn the_per_type_cap_holds_against_concurrent_bookings(db: &TestDb) {
+    let world = Arc::new(World::create(store(db)).await);
+    let starts: Vec<_> = (0..6).map(|i| in_hours(48) + Duration::minutes(15 * i)).collect();
+    let slots = world.slots(&world.self_service, &starts, 15).await;
+    let anna = world.resident(&adult_pnr(1)).await;
+
+    let tasks: Vec<_> = slots
+        .iter()
+        .enumerate()
+        .map(|(i, &slot)| {
+            let (world, anna) = (world.clone(), anna.clone());
+            tokio::spawn(async move {
+                let mut booking = new_booking(slot, &anna);
+                booking.max_active_of_type = Some(2);
+                // With and without a key: both take the resident's turn.
+                let k = (i % 2 == 0).then(|| key(&format!("cap-{i}"), "body"));
+                world.store.book(&booking, k.as_ref(), &NO_EFFECTS).await
+            })
+        })
+        .collect();
+    let (mut booked, mut refused, mut other) = (0, 0, Vec::new());
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(Committed::Created(_)) => booked += 1,
+            Err(StoreError::Conflict(Conflict::BookingLimitReached)) => refused += 1,
+            outcome => other.push(format!("{outcome:?}")),
+        }
+    }
+
+    assert!(other.is_empty(), "unexpected outcomes: {other:?}");
+    assert_eq!((booked, refused), (2, 4));
+    assert_eq!(world.store.resident_bookings(anna.id, now()).await.unwrap().len(), 2);
+    let mut free = 0;
+    for slot in &slots {
+        if world
+            .store
+            .slot(*slot)
+            .await
+            .unwrap()
+            .unwrap()
+            .slot
+            .booking_id
+            .is_none()
+        {
+            free += 1;
+        }
+    }
+    assert_eq!(free, 4, "a refused booking leaves its slot free");
+
+    // A retry of a booking that reached the cap replays it; it is not refused
+    // as one booking too many.
+    let bo = world.resident(&adult_pnr(2)).await;
+    let [first, second] = world
+        .slots(&world.self_service, &[in_hours(200), in_hours(201)], 15)
+        .await[..]
+    else {
+        unreachable!()
+    };
+    let mut booking = new_booking(first, &bo);
+    booking.max_active_of_type = Some(1);
+    let k = key("cap-retry", "body");
+    let created = world.store.book(&booking, Some(&k), &NO_EFFECTS).await.unwrap();
+    let retried = world.store.book(&booking, Some(&k), &NO_EFFECTS).await.unwrap();
+    let mut another = new_booking(second, &bo);
+    another.max_active_of_type = Some(1);
+    let over = world
+        .store
+        .book(&another, Some(&key("cap-other", "body")), &NO_EFFECTS)
+        .await;
+    assert_eq!(created, Committed::Created(booking.id));
+    assert_eq!(retried, Committed::Replayed(booking.id));
+    assert!(
+        matches!(over, Err(StoreError::Conflict(Conflict::BookingLimitReached))),
+        "{over:?}"
+    );
+    let unused = world
+        .store
+        .idempotent_result(bo.id.as_uuid(), IdempotentOperation::Book, "cap-other")
+        .await
+        .unwrap();
+    assert_eq!(unused, None, "a refused request leaves its key unclaimed");
+}
+
+async fn a_slot_starting_before_the_cut_off_is_refused_and_stays_free(db: &TestDb) {
+    let world = World::create(store(db)).await;
+    let [slot] = world.slots(&world.self_service, &[in_hours(10)], 15).await[..] else {
+        unreachable!()
+    };
+    let (anna, bo) = (world.resident(&adult_pnr(1)).await, world.resident(&adult_pnr(2)).await);
+    let mut late = new_booking(slot, &anna);
+    late.slot_must_start_after = in_hours(24);
+    late.max_active_of_type = Some(3);
+
+    let refused = world
+        .store
+        .book(&late, Some(&key("late", "body")), &staff::notice_for(&anna, late.id))
+        .await;
+
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(Conflict::SlotTaken))),
+        "{refused:?}"
+    );
+    assert_eq!(world.store.slot(slot).await.unwrap().unwrap().slot.booking_id, None);
+    assert!(world.store.resident_bookings(anna.id, now()).await.unwrap().is_empty());
+    assert!(
+        world.store.inbox(anna.id).await.unwrap().is_empty(),
+        "no message for it"
+    );
+    assert!(world.store.resident_access_log(anna.id, 10).await.unwrap().is_empty());
+    let in_time = world
+        .store
+        .book(&new_booking(slot, &bo), None, &NO_EFFECTS)
+        .await
+        .unwrap();
+    assert!(matches!(in_time, Committed::Created(_)));
 }
 
 async fn free_slots_are_counted_per_stockholm_date(db: &TestDb) {

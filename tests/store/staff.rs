@@ -255,7 +255,7 @@ pub async fn day_overrides_are_kept_per_date(db: &TestDb) {
     );
 }
 
-fn notice_for(resident: &Resident, booking: BookingId) -> Effects {
+pub fn notice_for(resident: &Resident, booking: BookingId) -> Effects {
     let composed = tidbok_domain::notify::Composed {
         subject: "Bokad".into(),
         body: "Text".into(),

@@ -52,5 +52,72 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// The online booking statement by statement: SQLite runs in-process, so
+    /// a statement costs no round trip (PostgreSQL's is in `postgres.rs`).
+    async fn try_book(
+        &self,
+        b: &NewBooking,
+        key: Option<&IdempotencyKey>,
+        effects: &Effects,
+    ) -> Result<Committed<BookingId>, Failure> {
+        let principal = b.booked_by.uuid();
+        let mut tx = self.pool.begin().await?;
+        if let Some(replay) = Self::claim_key(&mut tx, principal, IdempotentOperation::Book, key, b.booked_at).await? {
+            return Ok(replay);
+        }
+        if let Some(cap) = b.max_active_of_type {
+            // The resident's row lock makes their concurrent bookings
+            // take turns, so the count below cannot be raced past the cap.
+            sqlx::query(sql::LOCK_RESIDENT)
+                .bind(b.resident_id.as_uuid())
+                .execute(&mut *tx)
+                .await?;
+            let held = sqlx::query(sql::ACTIVE_OF_SLOT_TYPE)
+                .bind(b.resident_id.as_uuid())
+                .bind(b.slot_id.as_uuid())
+                .bind(b.booked_at)
+                .fetch_one(&mut *tx)
+                .await?
+                .count("n")?;
+            if held >= i64::from(cap) {
+                return Err(Conflict::BookingLimitReached.into());
+            }
+        }
+        let claimed = sqlx::query(sql::CLAIM_SLOT)
+            .bind(b.id.as_uuid())
+            .bind(b.slot_id.as_uuid())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Conflict::SlotTaken)?;
+        if claimed.instant("starts_at")? <= b.slot_must_start_after {
+            return Err(Conflict::SlotTaken.into());
+        }
+        let insert = sqlx::query(sql::INSERT_BOOKING)
+            .bind(b.id.as_uuid())
+            .bind(b.slot_id.as_uuid())
+            .bind(b.resident_id.as_uuid())
+            .bind(claimed.uuid("unit_id")?)
+            .bind(claimed.instant("starts_at")?)
+            .bind(b.booked_by.kind().as_str())
+            .bind(b.booked_by.uuid())
+            .bind(b.booked_at)
+            .bind(b.reason_for_visit.as_ref().map(|r| r.as_str()))
+            .bind(b.message.as_ref().map(|m| m.as_str()))
+            .bind(b.hidden_in_portal)
+            .bind(None::<uuid::Uuid>)
+            .execute(&mut *tx)
+            .await;
+        match insert {
+            Err(e) if is_unique_violation(&e) => return Err(Conflict::SlotTaken.into()),
+            other => other?,
+        };
+        Self::set_key_result(&mut tx, principal, IdempotentOperation::Book, key, b.id).await?;
+        Self::write_effects(&mut tx, effects).await?;
+        tx.commit().await?;
+        Ok(Committed::Created(b.id))
+    }
+}
+
 impl_ports!(SqliteStore, sqlx::Sqlite);
 impl_staff_ports!(SqliteStore, sqlx::Sqlite, sql_staff::CLAIM_DUE_SQLITE);
