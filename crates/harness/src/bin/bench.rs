@@ -4,10 +4,12 @@
 //! `BENCH_DB`), starts the given `tidbok` binary on it and drives it over
 //! loopback from this separate process: search, a date's slots, my bookings,
 //! booking, rebooking and a hot-slot storm. Beside the API's figures it runs
-//! the database's ceiling — the booking transaction's very statements and the
-//! search query straight against the database at the same concurrency
-//! (pgbench on PostgreSQL, a tight sqlx loop on SQLite) — and prints the
-//! ratio. The same search and my-bookings probes run at three table sizes.
+//! the database's ceiling — every statement the server sends for one booking,
+//! and the search query, straight against the database at the same
+//! concurrency (pgbench on PostgreSQL, a tight sqlx loop on SQLite) — and
+//! prints the ratio; booking rounds alternate the API and the ceiling so both
+//! see the same machine. The same search and my-bookings probes run at three
+//! table sizes.
 
 #![allow(clippy::print_stdout)]
 
@@ -228,15 +230,13 @@ async fn main() -> anyhow::Result<()> {
     };
     let mut ceiling_free: Vec<usize> = free.into_values().flatten().collect();
     ceiling_free.shuffle(&mut rng);
-    let ceiling_plan: Vec<(Uuid, Uuid)> = ceiling_free
+    let ceiling_plan: Vec<Planned> = ceiling_free
         .into_iter()
         .take(ceiling_count)
         .enumerate()
         .map(|(i, slot)| {
-            (
-                region.slots[slot].id,
-                region.residents[(i * 7919) % region.residents.len()].id,
-            )
+            let resident = &region.residents[(i * 7919) % region.residents.len()];
+            (region.slots[slot].id, resident.id, resident.pnr.clone())
         })
         .collect();
 
@@ -541,9 +541,9 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "\nthe ceiling ({}):\n{}",
         if postgres {
-            "pgbench -M prepared, the booking transaction's own statements; the search query"
+            "pgbench -M prepared: every statement the server sends for one booking; the search query"
         } else {
-            "a tight sqlx loop over the booking transaction's own statements; the search query"
+            "a tight sqlx loop: every statement the server runs for one booking; the search query"
         },
         table(
             &[
@@ -769,6 +769,9 @@ fn bind_text(sql: &str, args: &[&str]) -> String {
     s
 }
 
+/// One planned booking of the ceiling: slot, resident and their number.
+type Planned = (Uuid, Uuid, String);
+
 /// Bookings a second the ceiling's plan is sized for: above what two cores
 /// have reached (about 2,300), so a timed round does not run dry.
 const CEILING_PLAN_RATE: usize = 6_000;
@@ -777,17 +780,22 @@ const FINGERPRINT: &str = "'0000000000000000000000000000000000000000000000000000
 const MESSAGE_BODY: &str = "'Hej! Du har bokat Provtagning hos Vårdcentralen 01 torsdag 3 december 2026 kl. 08:30. \
      Avboka senast 24 timmar före besöket på 1177. Ta med legitimation. Välkommen!'";
 
-/// The store's booking transaction on PostgreSQL (key and the resident's
-/// lock; then the cap's count, the claim, the booking, the key's result, the
-/// inbox message and one e-mail delivery), its very statements as pgbench
-/// script lines.
+/// Every statement the server sends PostgreSQL for one online booking — the
+/// resident by number, the slot with its unit's settings, then the
+/// transaction (key and the resident's lock; the cap's count, the claim, the
+/// booking, the key's result, the inbox message and one e-mail delivery) —
+/// as pgbench script lines, after the line that takes the next planned slot.
 fn booking_script() -> String {
     let lines = [
-        "SELECT slot_id AS slot, resident_id AS resident, gen_random_uuid() AS booking, gen_random_uuid() AS message, \
-         gen_random_uuid() AS delivery, md5(random()::text) AS idem, now() AS now \
+        "SELECT slot_id AS slot, resident_id AS resident, pnr, gen_random_uuid() AS booking, \
+         gen_random_uuid() AS message, gen_random_uuid() AS delivery, md5(random()::text) AS idem, now() AS now \
          FROM bench_plan WHERE n = (SELECT nextval('bench_plan_seq'))"
             .to_owned(),
         "\\gset".to_owned(),
+        // What the server reads before its transaction: the caller by
+        // personal identity number, the slot with its unit's settings.
+        bind_text(sql::RESIDENT_BY_PNR, &[":pnr"]) + ";",
+        bind_text(sql::SLOT_WITH_SETTINGS, &[":slot"]) + ";",
         "BEGIN;".to_owned(),
         bind_text(
             sql::CLAIM_KEY_AND_LOCK_RESIDENT_POSTGRES,
@@ -840,21 +848,24 @@ fn booking_script() -> String {
 
 /// The ceiling's plan as a table: row n is the n-th booking's slot and
 /// resident, taken in turn by the script through a sequence.
-async fn pgbench_plan(backend: &Backend, plan: &[(Uuid, Uuid)]) -> anyhow::Result<()> {
+async fn pgbench_plan(backend: &Backend, plan: &[Planned]) -> anyhow::Result<()> {
     let Backend::Postgres(pg) = backend else {
         bail!("pgbench needs PostgreSQL")
     };
     let pool = pg.pool();
-    sqlx::query("CREATE TABLE bench_plan (n BIGINT PRIMARY KEY, slot_id UUID NOT NULL, resident_id UUID NOT NULL)")
+    sqlx::query(
+        "CREATE TABLE bench_plan (n BIGINT PRIMARY KEY, slot_id UUID NOT NULL, resident_id UUID NOT NULL, pnr TEXT NOT NULL)",
+    )
         .execute(pool)
         .await?;
     sqlx::query("CREATE SEQUENCE bench_plan_seq").execute(pool).await?;
     for (k, chunk) in plan.chunks(5000).enumerate() {
-        let mut q = sqlx::QueryBuilder::new("INSERT INTO bench_plan (n, slot_id, resident_id) ");
-        q.push_values(chunk.iter().enumerate(), |mut row, (i, (slot, resident))| {
+        let mut q = sqlx::QueryBuilder::new("INSERT INTO bench_plan (n, slot_id, resident_id, pnr) ");
+        q.push_values(chunk.iter().enumerate(), |mut row, (i, (slot, resident, pnr))| {
             row.push_bind((k * 5000 + i + 1) as i64)
                 .push_bind(slot)
-                .push_bind(resident);
+                .push_bind(resident)
+                .push_bind(pnr);
         });
         q.build().execute(pool).await?;
     }
@@ -1014,7 +1025,7 @@ fn sqlite_pool(backend: &Backend) -> anyhow::Result<sqlx::SqlitePool> {
 /// SQLite has no pgbench: the same statements in a tight sqlx loop.
 async fn sqlite_book(
     backend: &Backend,
-    plan: &[(Uuid, Uuid)],
+    plan: &[Planned],
     clients: usize,
     seconds: Duration,
 ) -> anyhow::Result<Outcome> {
@@ -1026,12 +1037,15 @@ async fn sqlite_book(
         let next = queue.lock().expect("queue").pop();
         let body = body.clone();
         async move {
-            let (slot, resident) = next?;
+            let (slot, resident, pnr) = next?;
             let now = tidbok_domain::time::truncate_micros(Utc::now());
             let booking = Uuid::new_v4();
             let message = Uuid::new_v4();
             let key = Uuid::new_v4().to_string();
             let result: Result<(), sqlx::Error> = async {
+                // What the server reads before its transaction.
+                sqlx::query(sql::RESIDENT_BY_PNR).bind(&pnr).fetch_one(&pool).await?;
+                sqlx::query(sql::SLOT_WITH_SETTINGS).bind(slot).fetch_all(&pool).await?;
                 let mut tx = pool.begin().await?;
                 sqlx::query(sql::CLAIM_IDEMPOTENCY_KEY)
                     .bind(resident)
