@@ -101,7 +101,8 @@ impl Cluster {
     }
 
     /// Stops the cluster and removes its folder, and removes `work` too, when
-    /// this process is interrupted (Ctrl-C), where `Drop` would not run.
+    /// this process is interrupted (Ctrl-C) or terminated (SIGTERM), where
+    /// `Drop` would not run.
     pub fn clean_up_on_interrupt(cluster: Option<&Self>, work: std::path::PathBuf) {
         let stop = cluster.map(|c| Self {
             root: c.root.clone(),
@@ -111,11 +112,21 @@ impl Cluster {
             settings: Vec::new(),
         });
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                drop(stop);
-                let _ = std::fs::remove_dir_all(&work);
-                std::process::exit(130);
-            }
+            // Ctrl-C, or `kill` / `timeout` (SIGTERM).
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            let terminated = async {
+                match term.as_mut() {
+                    Some(t) => t.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let code = tokio::select! {
+                r = tokio::signal::ctrl_c() => if r.is_ok() { 130 } else { return },
+                _ = terminated => 143,
+            };
+            drop(stop);
+            let _ = std::fs::remove_dir_all(&work);
+            std::process::exit(code);
         });
     }
 
