@@ -61,6 +61,7 @@ on_both_backends!(
     rebook_targets_match_practitioner_type_and_length,
     publishing_the_same_slots_twice_creates_them_once,
     a_slot_is_read_with_its_units_service_settings,
+    a_unit_is_read_with_its_settings_and_a_type,
     residents_are_created_once_per_number,
     my_bookings_come_from_every_status_in_start_order,
     an_established_contact_is_an_active_booking_of_the_profession,
@@ -804,6 +805,50 @@ async fn a_slot_is_read_with_its_units_service_settings(db: &TestDb) {
     let (alone, none) = world.store.slot_with_settings(slot).await.unwrap().unwrap();
     assert_eq!(alone, details);
     assert!(none.is_empty());
+}
+
+async fn a_unit_is_read_with_its_settings_and_a_type(db: &TestDb) {
+    let world = World::create(store(db)).await;
+    world
+        .set_service(OnlineService::BookOnline, true, Audience::RestrictedSelection)
+        .await;
+    let ty = world.self_service.id;
+
+    let (settings, found) = world
+        .store
+        .unit_settings_and_type(world.unit.id, ty)
+        .await
+        .unwrap()
+        .unwrap();
+
+    assert_eq!(settings, world.store.service_settings(world.unit.id).await.unwrap());
+    assert_eq!(settings.len(), 2);
+    assert_eq!(found, world.store.appointment_type(ty).await.unwrap());
+    assert!(found.is_some());
+    let (same, none) = world
+        .store
+        .unit_settings_and_type(world.unit.id, AppointmentTypeId::generate())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((same, none), (settings, None), "an unknown type: the settings, no type");
+    assert!(world
+        .store
+        .unit_settings_and_type(UnitId::generate(), ty)
+        .await
+        .unwrap()
+        .is_none());
+
+    // A unit whose services were never set up: no settings, the type.
+    db.execute("DELETE FROM unit_services").await.unwrap();
+    let (empty, again) = world
+        .store
+        .unit_settings_and_type(world.unit.id, ty)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(empty.is_empty());
+    assert_eq!(again, found);
 }
 
 async fn services_and_selections_are_stored_per_unit(db: &TestDb) {

@@ -152,6 +152,15 @@ pub trait CatalogueRepository: Send + Sync {
     async fn practitioner(&self, id: PractitionerId) -> StoreResult<Option<Practitioner>>;
     /// The unit's services that a regional admin has set up.
     async fn service_settings(&self, unit: UnitId) -> StoreResult<Vec<ServiceSetting>>;
+    /// The unit's service settings and an appointment type, read together
+    /// (one round trip where the store can), for the resident's calendar.
+    /// `None` when the unit does not exist; the type is `None` when it does
+    /// not exist.
+    async fn unit_settings_and_type(
+        &self,
+        unit: UnitId,
+        ty: AppointmentTypeId,
+    ) -> StoreResult<Option<(Vec<ServiceSetting>, Option<AppointmentType>)>>;
     /// Whether a resident is in a service's restricted selection.
     async fn in_selection(
         &self,

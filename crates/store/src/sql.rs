@@ -129,6 +129,17 @@ pub const SLOT_WITH_SETTINGS: &str = concat!(
     " LEFT JOIN unit_services us ON us.unit_id = s.unit_id WHERE s.id = $1 ORDER BY us.service"
 );
 
+/// One row per service the unit has set up (or one row of nulls on the
+/// right), each with the type's columns (nulls when there is no such type).
+pub const UNIT_SETTINGS_AND_TYPE: &str = concat!(
+    "SELECT u.id AS u_id, ",
+    type_cols!(),
+    ", us.unit_id AS us_unit_id, us.service AS us_service, us.active AS us_active, \
+     us.audience AS us_audience, us.terms_text AS us_terms_text, us.terms_html AS us_terms_html \
+     FROM units u LEFT JOIN appointment_types t ON t.id = $2 LEFT JOIN unit_services us ON us.unit_id = u.id \
+     WHERE u.id = $1 ORDER BY us.service"
+);
+
 pub const UNITS: &str = concat!("SELECT ", unit_cols!(), " FROM units u ORDER BY u.name, u.id");
 pub const UNIT_BY_ID: &str = concat!("SELECT ", unit_cols!(), " FROM units u WHERE u.id = $1");
 pub const REGION_BY_ID: &str =
@@ -369,6 +380,33 @@ macro_rules! impl_ports {
                 row.map(|r| columns::practitioner(&r))
                     .transpose()
                     .map_err(db_error)
+            }
+
+            async fn unit_settings_and_type(
+                &self,
+                unit: UnitId,
+                ty: AppointmentTypeId,
+            ) -> StoreResult<Option<(Vec<ServiceSetting>, Option<AppointmentType>)>> {
+                let rows = sqlx::query(sql::UNIT_SETTINGS_AND_TYPE)
+                    .bind(unit.as_uuid())
+                    .bind(ty.as_uuid())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                let Some(first) = rows.first() else {
+                    return Ok(None);
+                };
+                let ty = match first.opt_uuid("t_id").map_err(db_error)? {
+                    Some(_) => Some(columns::appointment_type(first).map_err(db_error)?),
+                    None => None,
+                };
+                let mut settings = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    if r.opt_uuid("us_unit_id").map_err(db_error)?.is_some() {
+                        settings.push(columns::service_setting(r).map_err(db_error)?);
+                    }
+                }
+                Ok(Some((settings, ty)))
             }
 
             async fn service_settings(&self, unit: UnitId) -> StoreResult<Vec<ServiceSetting>> {

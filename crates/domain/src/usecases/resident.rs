@@ -639,13 +639,17 @@ impl ResidentPortal {
         type_id: AppointmentTypeId,
         now: DateTime<Utc>,
     ) -> PortalResult<AppointmentType> {
-        self.require_unit_service(unit_id, OnlineService::BookOnline, resident)
-            .await?;
-        let ty = self
+        // The unit's settings and the type in one read; checked in the order
+        // unit, service, type.
+        let (settings, ty) = self
             .store
-            .appointment_type(type_id)
+            .unit_settings_and_type(unit_id, type_id)
             .await?
             .ok_or(PortalError::NotFound)?;
+        self.access(&settings, unit_id, OnlineService::BookOnline, resident)
+            .await?
+            .map_err(|_| PortalError::ServiceNotActive(OnlineService::BookOnline))?;
+        let ty = ty.ok_or(PortalError::NotFound)?;
         if ty.policy == PortalPolicy::Hidden {
             return Err(PortalError::NotFound);
         }
