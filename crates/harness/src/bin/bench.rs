@@ -228,6 +228,10 @@ async fn main() -> anyhow::Result<()> {
     } else {
         (rounds * seconds.as_secs() as usize * CEILING_PLAN_RATE).min(left * 3 / 4)
     };
+    // The API's bookers and the storm's clients are residents from the
+    // second half on; the ceiling books for the first half, so its bookings
+    // never count against a booker's per-type cap.
+    let resident_base = region.residents.len() / 2;
     let mut ceiling_free: Vec<usize> = free.into_values().flatten().collect();
     ceiling_free.shuffle(&mut rng);
     let ceiling_plan: Vec<Planned> = ceiling_free
@@ -235,7 +239,7 @@ async fn main() -> anyhow::Result<()> {
         .take(ceiling_count)
         .enumerate()
         .map(|(i, slot)| {
-            let resident = &region.residents[(i * 7919) % region.residents.len()];
+            let resident = &region.residents[(i * 7919) % resident_base];
             (region.slots[slot].id, resident.id, resident.pnr.clone())
         })
         .collect();
@@ -245,7 +249,6 @@ async fn main() -> anyhow::Result<()> {
     let bookers = if args.smoke { 100 } else { 2_000 * rounds };
     let storm_clients = if args.smoke { 200 } else { 1_000 };
     let t = Instant::now();
-    let resident_base = region.residents.len() / 2;
     // Shared, not copied: the booking clients take an Arc per request.
     let booker_tokens: Arc<Vec<String>> = Arc::new(
         (0..bookers)
