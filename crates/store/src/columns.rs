@@ -211,6 +211,18 @@ pub(crate) fn resident(r: &impl Columns) -> sqlx::Result<Resident> {
     })
 }
 
+/// The unit's service settings carried on the right of joined rows (one row
+/// of nulls there when the unit has set up none).
+pub(crate) fn joined_settings<R: Columns>(rows: &[R]) -> sqlx::Result<Vec<ServiceSetting>> {
+    let mut settings = Vec::with_capacity(rows.len());
+    for r in rows {
+        if r.opt_uuid("us_unit_id")?.is_some() {
+            settings.push(service_setting(r)?);
+        }
+    }
+    Ok(settings)
+}
+
 pub(crate) fn service_setting(r: &impl Columns) -> sqlx::Result<ServiceSetting> {
     Ok(ServiceSetting {
         unit_id: r.uuid("us_unit_id")?.into(),

@@ -400,12 +400,7 @@ macro_rules! impl_ports {
                     Some(_) => Some(columns::appointment_type(first).map_err(db_error)?),
                     None => None,
                 };
-                let mut settings = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    if r.opt_uuid("us_unit_id").map_err(db_error)?.is_some() {
-                        settings.push(columns::service_setting(r).map_err(db_error)?);
-                    }
-                }
+                let settings = columns::joined_settings(&rows).map_err(db_error)?;
                 Ok(Some((settings, ty)))
             }
 
@@ -548,12 +543,7 @@ macro_rules! impl_ports {
                     return Ok(None);
                 };
                 let slot = columns::slot_details(first).map_err(db_error)?;
-                let mut settings = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    if r.opt_uuid("us_unit_id").map_err(db_error)?.is_some() {
-                        settings.push(columns::service_setting(r).map_err(db_error)?);
-                    }
-                }
+                let settings = columns::joined_settings(&rows).map_err(db_error)?;
                 Ok(Some((slot, settings)))
             }
 
@@ -843,6 +833,28 @@ macro_rules! impl_ports {
                 }
             }
 
+            /// Claims a free slot for `booking`: its unit and start, or
+            /// `SlotTaken` when it is not free or starts no later than
+            /// `must_start_after` (see [`sql::CLAIM_SLOT`]).
+            async fn claim_slot<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                booking: BookingId,
+                slot: SlotId,
+                must_start_after: DateTime<Utc>,
+            ) -> Result<(uuid::Uuid, DateTime<Utc>), Failure> {
+                let claimed = sqlx::query(sql::CLAIM_SLOT)
+                    .bind(booking.as_uuid())
+                    .bind(slot.as_uuid())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(Conflict::SlotTaken)?;
+                let starts_at = claimed.instant("starts_at")?;
+                if starts_at <= must_start_after {
+                    return Err(Conflict::SlotTaken.into());
+                }
+                Ok((claimed.uuid("unit_id")?, starts_at))
+            }
+
             async fn set_key_result<'c>(
                 tx: &mut sqlx::Transaction<'c, $db>,
                 principal: uuid::Uuid,
@@ -876,15 +888,8 @@ macro_rules! impl_ports {
                     return Ok(replay);
                 }
                 // The new slot first: the old booking is released only once it is ours.
-                let claimed = sqlx::query(sql::CLAIM_SLOT)
-                    .bind(r.new_booking_id.as_uuid())
-                    .bind(r.to_slot.as_uuid())
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(Conflict::SlotTaken)?;
-                if claimed.instant("starts_at")? <= r.slot_must_start_after {
-                    return Err(Conflict::SlotTaken.into());
-                }
+                let (unit_id, starts_at) =
+                    Self::claim_slot(&mut tx, r.new_booking_id, r.to_slot, r.slot_must_start_after).await?;
                 let old = sqlx::query(sql::MARK_REBOOKED)
                     .bind(r.from.as_uuid())
                     .bind(r.by.kind().as_str())
@@ -902,8 +907,8 @@ macro_rules! impl_ports {
                     .bind(r.new_booking_id.as_uuid())
                     .bind(r.to_slot.as_uuid())
                     .bind(old.uuid("resident_id")?)
-                    .bind(claimed.uuid("unit_id")?)
-                    .bind(claimed.instant("starts_at")?)
+                    .bind(unit_id)
+                    .bind(starts_at)
                     .bind(r.by.kind().as_str())
                     .bind(r.by.uuid())
                     .bind(r.at)

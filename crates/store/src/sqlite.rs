@@ -84,21 +84,13 @@ impl SqliteStore {
                 return Err(Conflict::BookingLimitReached.into());
             }
         }
-        let claimed = sqlx::query(sql::CLAIM_SLOT)
-            .bind(b.id.as_uuid())
-            .bind(b.slot_id.as_uuid())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(Conflict::SlotTaken)?;
-        if claimed.instant("starts_at")? <= b.slot_must_start_after {
-            return Err(Conflict::SlotTaken.into());
-        }
+        let (unit_id, starts_at) = Self::claim_slot(&mut tx, b.id, b.slot_id, b.slot_must_start_after).await?;
         let insert = sqlx::query(sql::INSERT_BOOKING)
             .bind(b.id.as_uuid())
             .bind(b.slot_id.as_uuid())
             .bind(b.resident_id.as_uuid())
-            .bind(claimed.uuid("unit_id")?)
-            .bind(claimed.instant("starts_at")?)
+            .bind(unit_id)
+            .bind(starts_at)
             .bind(b.booked_by.kind().as_str())
             .bind(b.booked_by.uuid())
             .bind(b.booked_at)
