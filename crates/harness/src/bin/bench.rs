@@ -411,35 +411,35 @@ async fn main() -> anyhow::Result<()> {
             }
         })
         .await;
-        let share = &ceiling_plan[round * per_round..(round + 1) * per_round];
+        let planned = &ceiling_plan[round * per_round..(round + 1) * per_round];
         let ceiling = match &cluster {
             Some(c) => {
                 // A timed run while the plan could feed CEILING_PLAN_RATE
                 // bookings a second; otherwise (the smoke region, long
                 // --seconds) as many transactions as the plan holds, so a fast
                 // machine cannot run out of slots before the clock does.
-                let length = if share.len() as u64 >= seconds.as_secs() * CEILING_PLAN_RATE as u64 {
+                let length = if planned.len() as u64 >= seconds.as_secs() * CEILING_PLAN_RATE as u64 {
                     Length::Seconds(seconds)
                 } else {
-                    Length::PerClient(share.len() / 16)
+                    Length::PerClient(planned.len() / 16)
                 };
                 pgbench_book(&backend, c, 16, length, &ceiling_dir, round).await?
             }
-            None => sqlite_book(&backend, share, 16, seconds).await?,
+            None => sqlite_book(&backend, planned, 16, seconds).await?,
         };
         println!(
-            "booking round {}: API {:.0} req/s, database only {:.0} tx/s ({:.0} %)",
+            "booking round {}: API {:.0} req/s, database only {:.0} tx/s ({})",
             round + 1,
             book.rps(),
             ceiling.rps(),
-            100.0 * book.rps() / ceiling.rps().max(f64::MIN_POSITIVE)
+            percent(share(&book, &ceiling))
         );
         book_rounds.push((book, ceiling));
     }
     // The round with the median ratio stands for the booking scenario.
-    let ratio_of = |(api, db): &(Outcome, Outcome)| api.rps() / db.rps().max(f64::MIN_POSITIVE);
+    let ratio_of = |i: usize| share(&book_rounds[i].0, &book_rounds[i].1).unwrap_or(0.0);
     let mut order: Vec<usize> = (0..book_rounds.len()).collect();
-    order.sort_by(|a, b| ratio_of(&book_rounds[*a]).total_cmp(&ratio_of(&book_rounds[*b])));
+    order.sort_by(|a, b| ratio_of(*a).total_cmp(&ratio_of(*b)));
     let median = order[order.len() / 2];
     let book = &book_rounds[median].0;
     rows.push(row("book a random free slot (median round)", 16, book, &server));
@@ -534,13 +534,6 @@ async fn main() -> anyhow::Result<()> {
         )
     );
     let api_search = api_search.expect("measured");
-    let ratio = |api: f64, db: f64| {
-        if db > 0.0 {
-            format!("{:.0} %", 100.0 * api / db)
-        } else {
-            "-".into()
-        }
-    };
     println!(
         "\nthe ceiling ({}):\n{}",
         if postgres {
@@ -562,29 +555,15 @@ async fn main() -> anyhow::Result<()> {
                 .iter()
                 .enumerate()
                 .map(|(i, (api, db))| {
-                    vec![
-                        format!(
-                            "one booking, round {}{}",
-                            i + 1,
-                            if i == median && rounds > 1 { " (median)" } else { "" }
-                        ),
-                        "16".into(),
-                        format!("{:.0}", api.rps()),
-                        format!("{:.0}", db.rps()),
-                        ratio(api.rps(), db.rps()),
-                        format!("{:.2}", api.recorder.ms(0.99)),
-                        format!("{:.2}", db.recorder.ms(0.99)),
-                    ]
+                    let median = if i == median && rounds > 1 { " (median)" } else { "" };
+                    ceiling_row(&format!("one booking, round {}{median}", i + 1), 16, api, db)
                 })
-                .chain(std::iter::once(vec![
-                    "available dates, 8 weeks".into(),
-                    "64".into(),
-                    format!("{:.0}", api_search.rps()),
-                    format!("{:.0}", ceiling_search.rps()),
-                    ratio(api_search.rps(), ceiling_search.rps()),
-                    format!("{:.2}", api_search.recorder.ms(0.99)),
-                    format!("{:.2}", ceiling_search.recorder.ms(0.99)),
-                ]))
+                .chain(std::iter::once(ceiling_row(
+                    "available dates, 8 weeks",
+                    64,
+                    &api_search,
+                    &ceiling_search
+                )))
                 .collect::<Vec<_>>()
         )
     );
@@ -634,6 +613,29 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The API's throughput as a share of the database's alone; `None` without
+/// a ceiling figure.
+fn share(api: &Outcome, db: &Outcome) -> Option<f64> {
+    (db.rps() > 0.0).then(|| api.rps() / db.rps())
+}
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".to_owned(), |s| format!("{:.0} %", 100.0 * s))
+}
+
+/// A row of the ceiling table: the API beside the database alone.
+fn ceiling_row(what: &str, clients: usize, api: &Outcome, db: &Outcome) -> Vec<String> {
+    vec![
+        what.to_owned(),
+        clients.to_string(),
+        format!("{:.0}", api.rps()),
+        format!("{:.0}", db.rps()),
+        percent(share(api, db)),
+        format!("{:.2}", api.recorder.ms(0.99)),
+        format!("{:.2}", db.recorder.ms(0.99)),
+    ]
 }
 
 fn row(name: &str, clients: usize, o: &Outcome, server: &Server) -> Vec<String> {
