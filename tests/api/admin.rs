@@ -217,7 +217,10 @@ async fn a_restricted_selection_is_imported_all_or_nothing(app: TestApp) {
     let problem = assert_problem(bad, 422, "invalid-selection").await;
     assert_eq!(
         problem["lines"],
-        json!([{"line": 3, "error": "the check digit does not match"}, {"line": 5, "error": "a personal identity number has 10 or 12 digits, optionally with '-' or '+' before the last four"}])
+        json!([
+            {"line": 3, "code": "pnr_check_digit", "error": "the check digit does not match"},
+            {"line": 5, "code": "pnr_format", "error": "a personal identity number has 10 or 12 digits, optionally with '-' or '+' before the last four"}
+        ])
     );
     let services: Value = app
         .get(&format!("/api/v1/units/{}/services", app.world.unit.id), &admin)

@@ -198,6 +198,27 @@ async fn every_staff_and_admin_endpoint_admits_only_its_roles_and_units(app: Tes
             403,
         ),
         case(
+            "POST",
+            format!("/api/v1/units/{u}/resident-lookup"),
+            Body::Json(json!({"personal_identity_number": pnr})),
+            BOOK_KEEPERS,
+            403,
+        ),
+        case(
+            "GET",
+            format!("/api/v1/units/{u}/schedule-settings"),
+            Body::None,
+            BOOK_KEEPERS,
+            403,
+        ),
+        case(
+            "PUT",
+            format!("/api/v1/units/{u}/schedule-settings"),
+            Body::Json(json!({"publish_on_holidays": false})),
+            &["unit admin"],
+            403,
+        ),
+        case(
             "GET",
             format!("/api/v1/bookings/{}", b(0)),
             Body::None,

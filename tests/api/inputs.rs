@@ -245,7 +245,7 @@ async fn every_bad_input_gets_a_problem_and_changes_nothing(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(delete.headers()["allow"], "GET, POST");
+    assert_eq!(delete.headers()["allow"], "GET, HEAD, POST");
     assert_problem(delete, 405, "method-not-allowed").await;
     let put = app
         .client

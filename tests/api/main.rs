@@ -10,6 +10,8 @@ mod auth;
 mod authorization;
 mod booking;
 mod contract;
+mod finished_flows;
+mod http;
 mod inputs;
 mod logs;
 mod notifications;

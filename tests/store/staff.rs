@@ -573,3 +573,105 @@ pub async fn staff_status_changes_are_conditional(db: &TestDb) {
     world.store.set_hidden_in_portal(id, true, &NO_EFFECTS).await.unwrap();
     assert!(world.store.booking(id).await.unwrap().unwrap().booking.hidden_in_portal);
 }
+
+pub async fn only_the_statement_expecting_a_unique_violation_turns_it_into_a_conflict(db: &TestDb) {
+    let world = World::create(store(db)).await;
+    let mut twin = world.self_service.clone();
+    twin.id = AppointmentTypeId::generate();
+    let taken = world.store.insert_appointment_type(&twin).await;
+    assert!(
+        matches!(taken, Err(StoreError::Conflict(Conflict::Duplicate))),
+        "a type's name taken in its region: {taken:?}"
+    );
+    let mut renamed = world.cancelable.clone();
+    renamed.name = world.self_service.name.clone();
+    let taken = world.store.update_appointment_type(&renamed).await;
+    assert!(
+        matches!(taken, Err(StoreError::Conflict(Conflict::Duplicate))),
+        "{taken:?}"
+    );
+
+    // Any other unique key a write trips over is a bug, not a taken name.
+    let again = world.store.insert_region(&world.region).await;
+    assert!(matches!(again, Err(StoreError::Other(_))), "{again:?}");
+    let again = world.store.insert_practitioner(&world.practitioner).await;
+    assert!(matches!(again, Err(StoreError::Other(_))), "{again:?}");
+}
+
+pub async fn a_unit_publishes_on_holidays_only_when_it_chooses(db: &TestDb) {
+    let world = World::create(store(db)).await;
+    assert!(
+        !world.store.publishes_on_holidays(world.unit.id).await.unwrap(),
+        "off by default"
+    );
+    world
+        .store
+        .set_publishes_on_holidays(world.unit.id, true)
+        .await
+        .unwrap();
+    assert!(world.store.publishes_on_holidays(world.unit.id).await.unwrap());
+    assert!(!world.store.publishes_on_holidays(UnitId::generate()).await.unwrap());
+}
+
+pub async fn a_practitioner_is_at_most_one_staff_members_own(db: &TestDb) {
+    let world = World::create(store(db)).await;
+    let staff = StaffId::generate();
+    assert_eq!(world.store.practitioner_of_staff(staff).await.unwrap(), None);
+    world
+        .store
+        .link_practitioner_to_staff(world.practitioner.id, staff)
+        .await
+        .unwrap();
+    assert_eq!(
+        world.store.practitioner_of_staff(staff).await.unwrap(),
+        Some(world.practitioner.clone())
+    );
+    let second = Practitioner {
+        id: PractitionerId::generate(),
+        name: "Två Två".into(),
+        ..world.practitioner.clone()
+    };
+    world.store.insert_practitioner(&second).await.unwrap();
+    let twice = world.store.link_practitioner_to_staff(second.id, staff).await;
+    assert!(matches!(twice, Err(StoreError::Other(_))), "{twice:?}");
+}
+
+pub async fn the_inbox_leaves_out_messages_of_bookings_hidden_since(db: &TestDb) {
+    let world = World::create(store(db)).await;
+    let anna = world.resident(&adult_pnr(1)).await;
+    let slots = world.slots(&world.cancelable, &[in_hours(50), in_hours(51)], 15).await;
+    let mut ids = Vec::new();
+    for slot in slots {
+        let booking = NewBooking {
+            booked_by: staff_actor(),
+            ..new_booking(slot, &anna)
+        };
+        world
+            .store
+            .book(&booking, None, &notice_for(&anna, booking.id))
+            .await
+            .unwrap();
+        ids.push(booking.id);
+    }
+    assert_eq!(world.store.inbox(anna.id).await.unwrap().len(), 2);
+    assert!(world.store.was_notified(ids[0]).await.unwrap());
+    world
+        .store
+        .set_hidden_in_portal(ids[0], true, &NO_EFFECTS)
+        .await
+        .unwrap();
+    let left: Vec<_> = world
+        .store
+        .inbox(anna.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.booking_id)
+        .collect();
+    assert_eq!(left, [Some(ids[1])]);
+    assert!(
+        world.store.was_notified(ids[0]).await.unwrap(),
+        "it was sent all the same"
+    );
+    assert!(!world.store.was_notified(BookingId::generate()).await.unwrap());
+}

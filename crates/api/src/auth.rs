@@ -300,11 +300,16 @@ impl Authenticator {
         if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
             return Err(AuthError::Algorithm);
         }
+        // A token that names its key (`kid`) is checked only against the key
+        // of that name, so a key id the service does not know is refused
+        // (a PEM key is named by TIDBOK_JWT_PUBLIC_KEY_KID; without it, it
+        // verifies only tokens that name no key). A token without `kid` is
+        // tried against every key of its algorithm.
         let candidates = self.keys.iter().filter(|k| {
             k.algorithm == header.alg
-                && match (&header.kid, &k.kid) {
-                    (Some(wanted), Some(have)) => wanted == have,
-                    _ => true,
+                && match &header.kid {
+                    Some(wanted) => k.kid.as_ref() == Some(wanted),
+                    None => true,
                 }
         });
         let mut last = AuthError::NoKey;

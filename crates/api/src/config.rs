@@ -27,6 +27,10 @@ pub struct Settings {
     /// The identity provider's public key (RSA for RS256 or P-256 for ES256), PEM.
     #[arg(long, env = "TIDBOK_JWT_PUBLIC_KEY_FILE")]
     pub jwt_public_key_file: Option<String>,
+    /// The key id (`kid`) of that PEM key. Tokens naming another key id are
+    /// refused; without it, the PEM key verifies only tokens that name none.
+    #[arg(long, env = "TIDBOK_JWT_PUBLIC_KEY_KID")]
+    pub jwt_public_key_kid: Option<String>,
     /// The identity provider's keys as a JWKS document (keys chosen by `kid`).
     #[arg(long, env = "TIDBOK_JWT_JWKS_FILE")]
     pub jwt_jwks_file: Option<String>,
@@ -56,6 +60,10 @@ pub struct Settings {
     /// `frontend/dist`). Unset: the server serves the API only.
     #[arg(long, env = "TIDBOK_STATIC_DIR")]
     pub static_dir: Option<String>,
+    /// The service is reached over HTTPS only (a proxy in front terminates
+    /// TLS): responses carry Strict-Transport-Security.
+    #[arg(long, env = "TIDBOK_HSTS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub hsts: bool,
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -3,7 +3,7 @@
 //! limits are declared twice on purpose: `#[validate]` enforces them and
 //! `#[schema]` puts them in the contract, and a test checks they agree.
 
-use crate::problem::{ineligibility_code, ApiError, FieldError};
+use crate::problem::{ineligibility_code, ApiError, FieldCode, FieldError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tidbok_domain::rules::OnlineRefusal;
@@ -529,7 +529,7 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
         match kind {
             ValidationErrorsKind::Field(errs) => out.extend(errs.iter().map(|e| FieldError {
                 field: path.clone(),
-                code: e.code.to_string(),
+                code: FieldCode::of_validator(e.code.as_ref()),
                 message: match (e.params.get("min"), e.params.get("max"), e.code.as_ref()) {
                     (Some(min), Some(max), "range") => format!("must be between {min} and {max}"),
                     (None, Some(max), "range") => format!("must be at most {max}"),
@@ -552,9 +552,9 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
 pub fn text_field<T>(field: &str, parsed: Result<T, TextError>) -> Result<T, ApiError> {
     parsed.map_err(|e| {
         let code = match e {
-            TextError::Empty => "blank",
-            TextError::TooLong { .. } => "length",
-            TextError::ControlCharacter => "control_character",
+            TextError::Empty => FieldCode::Blank,
+            TextError::TooLong { .. } => FieldCode::Length,
+            TextError::ControlCharacter => FieldCode::ControlCharacter,
         };
         ApiError::field(field, code, e.to_string())
     })

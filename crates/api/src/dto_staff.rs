@@ -2,7 +2,7 @@
 //! resident's inbox, notification settings and access log.
 
 use crate::dto::*;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, FieldCode};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use tidbok_domain::ports::{BookSlot, FeedEntry};
@@ -266,6 +266,39 @@ pub struct StaffBookRequest {
     pub message: Option<String>,
     #[serde(default)]
     pub hidden_in_portal: bool,
+    /// Records a visit whose time has already started (rule 20): without it
+    /// such a time is refused with `starts-in-past`; with it the resident is
+    /// not notified and the access log says so. Only for times that have
+    /// started (`validation-failed`, code `not_started`, otherwise).
+    #[serde(default)]
+    pub record_after_the_fact: bool,
+}
+
+/// Look a resident up by personal identity number before booking them (the
+/// number goes in the body, never in a URL).
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"personal_identity_number": "19121212-1212"}))]
+pub struct ResidentLookupRequest {
+    #[validate(length(min = 10, max = 13))]
+    #[schema(min_length = 10, max_length = 13, example = "19121212-1212")]
+    pub personal_identity_number: String,
+}
+
+/// Whom the number belongs to: `resident` is null when no resident with it is
+/// recorded yet (booking them records one).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResidentLookupResponse {
+    pub resident: Option<ResidentRef>,
+}
+
+/// How a unit's templates are published.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleSettings {
+    /// Whether templates publish on Swedish public holidays and the eves units
+    /// close on (rule 22). Off by default; one-day changes publish regardless.
+    pub publish_on_holidays: bool,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -406,10 +439,14 @@ impl BlockRequest {
     pub fn to_block(&self, index: usize, weekday: Option<Weekday>) -> Result<ScheduleBlock, ApiError> {
         let field = |name: &str| format!("blocks[{index}].{name}");
         let start = NaiveTime::parse_from_str(&self.start, "%H:%M")
-            .map_err(|_| ApiError::field(&field("start"), "invalid", "must be HH:MM"))?;
-        let weekday = weekday
-            .or(self.weekday.map(Into::into))
-            .ok_or_else(|| ApiError::field(&field("weekday"), "required", "a template block needs its weekday"))?;
+            .map_err(|_| ApiError::field(&field("start"), FieldCode::TimeFormat, "must be HH:MM"))?;
+        let weekday = weekday.or(self.weekday.map(Into::into)).ok_or_else(|| {
+            ApiError::field(
+                &field("weekday"),
+                FieldCode::Required,
+                "a template block needs its weekday",
+            )
+        })?;
         ScheduleBlock::new(
             weekday,
             AppointmentTypeId::from_uuid(self.appointment_type_id),
@@ -417,7 +454,7 @@ impl BlockRequest {
             self.slot_length_minutes,
             self.count,
         )
-        .map_err(|e| ApiError::field(&format!("blocks[{index}]"), "invalid", e.to_string()))
+        .map_err(|e| ApiError::field(&format!("blocks[{index}]"), e.into(), e.to_string()))
     }
 }
 
@@ -457,7 +494,12 @@ pub struct TemplateResponse {
 #[serde(deny_unknown_fields)]
 pub struct PublishRequest {
     pub from: NaiveDate,
+    /// Last date, not before `from` (`validation-failed`, code `before_from`).
     pub to: NaiveDate,
+    /// Only report what publishing would create, withdraw and leave in
+    /// conflict; change nothing.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// A booked slot the new schedule no longer has: it stays; staff resolve it.
@@ -490,9 +532,15 @@ impl From<&SlotDetails> for ConflictResponse {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublishResponse {
+    /// Slots created (in a dry run: that would be).
     pub created: u64,
+    /// Free slots withdrawn (in a dry run: that would be).
     pub withdrawn: u64,
     pub conflicts: Vec<ConflictResponse>,
+    /// Public holidays in the range the template was not published on (rule 22).
+    pub skipped_holidays: Vec<NaiveDate>,
+    /// True when nothing was changed.
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -597,6 +645,8 @@ pub struct StaffMeResponse {
     pub name: Option<String>,
     pub units: Vec<NamedRef>,
     pub region: Option<Uuid>,
+    /// The practitioner whose appointment book is the caller's own, if any.
+    pub practitioner_id: Option<Uuid>,
 }
 
 // ----- administration -----
@@ -672,7 +722,7 @@ pub struct AppointmentTypeRequest {
 
 impl AppointmentTypeRequest {
     pub fn to_type(&self, id: AppointmentTypeId, region: RegionId) -> Result<AppointmentType, ApiError> {
-        let blank = |f: &str| ApiError::field(f, "blank", "must not be blank");
+        let blank = |f: &str| ApiError::field(f, FieldCode::Blank, "must not be blank");
         if self.name.trim().is_empty() {
             return Err(blank("name"));
         }
@@ -851,6 +901,8 @@ pub enum AccessActionName {
     MarkArrived,
     MarkEnteredInError,
     SetHiddenInPortal,
+    RecordAfterTheFact,
+    LookUpResident,
 }
 
 impl From<AccessAction> for AccessActionName {
@@ -866,6 +918,8 @@ impl From<AccessAction> for AccessActionName {
             AccessAction::MarkArrived => Self::MarkArrived,
             AccessAction::MarkEnteredInError => Self::MarkEnteredInError,
             AccessAction::SetHiddenInPortal => Self::SetHiddenInPortal,
+            AccessAction::RecordAfterTheFact => Self::RecordAfterTheFact,
+            AccessAction::LookUpResident => Self::LookUpResident,
         }
     }
 }
@@ -883,6 +937,8 @@ impl From<AccessActionName> for AccessAction {
             AccessActionName::MarkArrived => Self::MarkArrived,
             AccessActionName::MarkEnteredInError => Self::MarkEnteredInError,
             AccessActionName::SetHiddenInPortal => Self::SetHiddenInPortal,
+            AccessActionName::RecordAfterTheFact => Self::RecordAfterTheFact,
+            AccessActionName::LookUpResident => Self::LookUpResident,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! past the size limit, 400 for unreadable JSON, 422 with per-field errors for
 //! JSON of the wrong shape.
 
-use crate::problem::{ApiError, FieldError, ProblemType};
+use crate::problem::{ApiError, FieldCode, FieldError, ProblemType};
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
@@ -72,19 +72,15 @@ fn shape_error(inner: serde_json::Error, path: String) -> ApiError {
     }
     let message = inner.to_string();
     let (field, code) = if let Some(f) = quoted(&message, "unknown field `") {
-        (f, "unknown_field")
+        (f, FieldCode::UnknownField)
     } else if let Some(f) = quoted(&message, "missing field `") {
-        (f, "required")
+        (f, FieldCode::Required)
     } else if path != "." && !path.is_empty() {
-        (path, "invalid")
+        (path, FieldCode::Invalid)
     } else {
-        ("body".to_owned(), "invalid")
+        ("body".to_owned(), FieldCode::Invalid)
     };
-    ApiError::field_errors(vec![FieldError {
-        field,
-        code: code.into(),
-        message,
-    }])
+    ApiError::field_errors(vec![FieldError { field, code, message }])
 }
 
 /// The name in serde's "unknown field `x`" and "missing field `x`" messages.
@@ -108,7 +104,7 @@ mod tests {
     fn field_of(json: &str) -> (String, String) {
         let body = parse::<Body>(json.as_bytes()).unwrap_err().body();
         assert_eq!(body.status, 422, "{json}");
-        (body.errors[0].field.clone(), body.errors[0].code.clone())
+        (body.errors[0].field.clone(), body.errors[0].code.code().to_owned())
     }
 
     #[test]

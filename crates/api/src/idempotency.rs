@@ -2,7 +2,7 @@
 //! with the same key and body returns the first result; the same key with
 //! another body is refused.
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, FieldCode};
 use actix_web::HttpRequest;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -23,7 +23,7 @@ pub fn key(req: &HttpRequest, body: &impl Serialize) -> Result<Option<Idempotenc
         .ok_or_else(|| {
             ApiError::field(
                 HEADER,
-                "invalid",
+                FieldCode::Invalid,
                 "must be 1 to 255 visible ASCII characters, such as a UUID",
             )
         })?;

@@ -9,6 +9,7 @@ pub mod config;
 pub mod dto;
 pub mod dto_staff;
 pub mod extract;
+pub mod http;
 pub mod idempotency;
 pub mod notifications;
 pub mod openapi;

@@ -111,6 +111,12 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
             if params.iter().any(|p| p.parameter_in == ParameterIn::Path) {
                 ensure(op, 404, &[NotFound]);
             }
+            if params
+                .iter()
+                .any(|p| p.parameter_in == ParameterIn::Path && p.name.ends_with("date"))
+            {
+                ensure(op, 400, &[MalformedRequest]);
+            }
             if params.iter().any(|p| p.parameter_in == ParameterIn::Query) {
                 ensure(op, 400, &[MalformedRequest]);
                 ensure(op, 422, &[ValidationFailed]);

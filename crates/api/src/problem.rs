@@ -84,6 +84,8 @@ problems! {
         "The type has an age limit or is only for residents with an established contact (rule 13). `reason` is `below_minimum_age` or `established_contact_required`; the resident should call the unit.";
     DateOutsideHorizon = "date-outside-horizon", UNPROCESSABLE_ENTITY, "The date is outside the booking horizon",
         "Residents see and book slots from now to eight weeks ahead (rule 6); `horizon_first` and `horizon_last` give the range.";
+    StartsInPast = "starts-in-past", UNPROCESSABLE_ENTITY, "The time has already started",
+        "Staff cannot book a resident into a slot or an ad-hoc time that has already started, nor move a booking into one (rule 20). Pick a time ahead; to record a visit that has already taken place, send `record_after_the_fact: true` — it notifies no one and is written to the access log.";
     TimeCollides = "time-collides", CONFLICT, "The time collides with another booking",
         "An ad-hoc booking overlaps an active booking of the same practitioner. Pick another time; nothing was booked.";
     TemplateOverlap = "template-overlap", UNPROCESSABLE_ENTITY, "Two template blocks overlap",
@@ -147,13 +149,96 @@ pub struct Problem {
     pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
+macro_rules! field_codes {
+    ($($variant:ident = $code:literal, $description:literal;)+) => {
+        /// Why a field is invalid: a stable code per kind of mistake, for
+        /// clients to show their own text (the web app translates each one).
+        /// `message` beside it is English, for developers.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+        pub enum FieldCode { $(#[serde(rename = $code)] $variant),+ }
+
+        impl FieldCode {
+            pub const ALL: &'static [FieldCode] = &[$(FieldCode::$variant),+];
+
+            pub fn code(&self) -> &'static str {
+                match self { $(FieldCode::$variant => $code),+ }
+            }
+
+            /// When a client gets it, for `docs/problems.md`.
+            pub fn description(&self) -> &'static str {
+                match self { $(FieldCode::$variant => $description),+ }
+            }
+        }
+    };
+}
+
+field_codes! {
+    Required = "required", "The field is missing, or another choice needs it (an e-mail address for e-mail notifications).";
+    Blank = "blank", "The text is empty or only spaces.";
+    Length = "length", "The text is too long (or too short); the message gives the limits.";
+    Range = "range", "The number is outside its allowed range; the message gives the limits.";
+    ControlCharacter = "control_character", "The text contains control characters (line breaks and tabs are allowed).";
+    Invalid = "invalid", "The value has the wrong type or form (for example an id that is not a UUID).";
+    UnknownField = "unknown_field", "The body has a field the operation does not take (fields such as `status` or `resident_id` cannot be set by clients).";
+    OneOf = "one_of", "Exactly one of two fields must be given (`slot_id` or `ad_hoc`).";
+    Unknown = "unknown", "No such choice (a dev-login persona that does not exist).";
+    PnrFormat = "pnr_format", "Not a personal identity number: 10 or 12 digits, optionally with `-` or `+` before the last four.";
+    PnrDate = "pnr_date", "The personal identity number's date of birth is not a calendar date.";
+    PnrCheckDigit = "pnr_check_digit", "The personal identity number's check digit does not match (a typing mistake).";
+    PnrBornInFuture = "pnr_born_in_future", "The personal identity number's date of birth lies in the future.";
+    PnrSeparator = "pnr_separator", "`+` is only for people aged 100 or more.";
+    PhoneFormat = "phone_format", "Not a mobile number: 07x-xxx xx xx, or + and a country code.";
+    EmailFormat = "email_format", "Not an e-mail address.";
+    TimeFormat = "time_format", "Not a time of day as HH:MM.";
+    SlotLength = "slot_length", "A template block's slot length is outside 5–480 minutes.";
+    SlotCount = "slot_count", "A template block holds fewer than 1 or more than 96 slots.";
+    PastMidnight = "past_midnight", "A template block ends after midnight.";
+    BeforeFrom = "before_from", "The end date (`to`) lies before the start date (`from`).";
+    NotStarted = "not_started", "`record_after_the_fact` is only for a time that has already started; book a time ahead without it.";
+}
+
+impl FieldCode {
+    /// The code of a `validator` failure.
+    pub fn of_validator(code: &str) -> Self {
+        match code {
+            "length" => FieldCode::Length,
+            "range" => FieldCode::Range,
+            _ => FieldCode::Invalid,
+        }
+    }
+}
+
+impl From<tidbok_domain::PnrError> for FieldCode {
+    fn from(e: tidbok_domain::PnrError) -> Self {
+        use tidbok_domain::PnrError as E;
+        match e {
+            E::Format => FieldCode::PnrFormat,
+            E::Date => FieldCode::PnrDate,
+            E::CheckDigit => FieldCode::PnrCheckDigit,
+            E::BornInFuture => FieldCode::PnrBornInFuture,
+            E::Separator => FieldCode::PnrSeparator,
+        }
+    }
+}
+
+impl From<tidbok_domain::schedule::BlockError> for FieldCode {
+    fn from(e: tidbok_domain::schedule::BlockError) -> Self {
+        use tidbok_domain::schedule::BlockError as E;
+        match e {
+            E::SlotLength => FieldCode::SlotLength,
+            E::Count => FieldCode::SlotCount,
+            E::PastMidnight => FieldCode::PastMidnight,
+        }
+    }
+}
+
 /// One invalid field.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldError {
     /// The field's name as sent (`reason_for_visit`), or a header's name.
     pub field: String,
-    /// A stable code: `required`, `length`, `blank`, `control_character`, `invalid`.
-    pub code: String,
+    pub code: FieldCode,
+    /// English, for developers; people are shown a text chosen by `code`.
     pub message: String,
 }
 
@@ -220,10 +305,10 @@ impl ApiError {
         e
     }
 
-    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, code: FieldCode, message: impl Into<String>) -> Self {
         Self::field_errors(vec![FieldError {
             field: field.into(),
-            code: code.into(),
+            code,
             message: message.into(),
         }])
     }
@@ -258,7 +343,7 @@ impl fmt::Debug for ApiError {
             .0
             .errors
             .iter()
-            .map(|e| format!("{}:{}", e.field, e.code))
+            .map(|e| format!("{}:{}", e.field, e.code.code()))
             .collect();
         f.debug_struct("ApiError")
             .field("problem", &self.0.kind.slug())
@@ -405,7 +490,7 @@ impl From<PortalError> for ApiError {
                     tidbok_domain::Channel::Email => "email",
                     tidbok_domain::Channel::Sms => "phone",
                 };
-                ApiError::field(field, "required", format!("{channel} notifications need one"))
+                ApiError::field(field, FieldCode::Required, format!("{channel} notifications need one"))
             }
             PortalError::Store(s) => s.into(),
         }
@@ -429,9 +514,17 @@ impl From<tidbok_domain::usecases::DeskError> for ApiError {
                 .with("first", first)
                 .with("second", second),
             D::InvalidBlock { index, error } => {
-                ApiError::field(&format!("blocks[{index}]"), "invalid", error.to_string())
+                ApiError::field(&format!("blocks[{index}]"), error.into(), error.to_string())
             }
             D::InvalidRange(why) => ApiError::new(ProblemType::InvalidDateRange).detail(why),
+            D::EndBeforeStart => ApiError::field("to", FieldCode::BeforeFrom, "must not lie before `from`"),
+            D::StartsInPast => ApiError::new(ProblemType::StartsInPast)
+                .detail("The time has already started. Pick a time ahead, or record the visit after the fact."),
+            D::NotAfterTheFact => ApiError::field(
+                "record_after_the_fact",
+                FieldCode::NotStarted,
+                "the time has not started yet; book it without record_after_the_fact",
+            ),
             D::TypeNotUsable => ApiError::new(ProblemType::AppointmentTypeNotUsable)
                 .detail("The appointment type is retired, unknown or of another region."),
             D::DuplicateName => {
@@ -442,7 +535,9 @@ impl From<tidbok_domain::usecases::DeskError> for ApiError {
             D::InvalidSelection(lines) => {
                 let lines: Vec<_> = lines
                     .iter()
-                    .map(|(line, error)| serde_json::json!({"line": line, "error": error.to_string()}))
+                    .map(|(line, error)| {
+                        serde_json::json!({"line": line, "code": FieldCode::from(*error), "error": error.to_string()})
+                    })
                     .collect();
                 ApiError::new(ProblemType::InvalidSelection)
                     .detail(format!(
@@ -483,6 +578,17 @@ pub fn problems_markdown() -> String {
             p.status().as_u16(),
             p.description()
         ));
+    }
+    out.push_str(
+        "## Field codes\n\n\
+         A `validation-failed` problem lists each invalid field in `errors` with a stable `code`; \
+         `invalid-selection` gives one per CSV line in `lines[].code`. The `message` beside a code \
+         is English for developers; show people a text of your own chosen by the code (the web \
+         app has Swedish and English ones for every code).\n\n\
+         | code | meaning |\n|---|---|\n",
+    );
+    for c in FieldCode::ALL {
+        out.push_str(&format!("| `{}` | {} |\n", c.code(), c.description()));
     }
     out
 }

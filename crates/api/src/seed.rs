@@ -10,7 +10,7 @@
 use chrono::{DateTime, Duration, DurationRound, NaiveTime, Utc, Weekday};
 use std::sync::Arc;
 use tidbok_domain::ports::{NewBooking, Store, StoreError};
-use tidbok_domain::schedule::{expand, ScheduleBlock};
+use tidbok_domain::schedule::{plan_dates, ScheduleBlock};
 use tidbok_domain::time::local_date;
 use tidbok_domain::*;
 use uuid::Uuid;
@@ -479,11 +479,25 @@ async fn seed(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<(), StoreErr
                 })
             })
             .collect();
+        // A persona who is this practitioner opens the book on their own.
+        if let Some(staff) = PERSONAS.iter().find(|p| p.name == *name).and_then(|p| p.staff_id) {
+            store
+                .link_practitioner_to_staff(practitioner, StaffId::from_uuid(staff))
+                .await?;
+        }
         // The template is kept as the practitioner's, so staff see and edit it.
         store.replace_template(practitioner, &template).await?;
-        store
-            .insert_slots(&expand(UnitId::from_uuid(*unit), practitioner, &template, today, last))
-            .await?;
+        // Published as staff would: public holidays skipped (rule 22).
+        let plan = plan_dates(
+            UnitId::from_uuid(*unit),
+            practitioner,
+            &template,
+            &Default::default(),
+            today,
+            last,
+            false,
+        );
+        store.insert_slots(&plan.slots).await?;
     }
     seed_bookings(store, now).await
 }

@@ -49,7 +49,8 @@ impl Application {
                 tracing::warn!(folder = %dir, "no built web app there (run `make run` or `npm run build` in frontend/); serving the API only");
             }
         }
-        let server = serve(listener, state, settings.workers, static_dir)?;
+        let headers = crate::http::SecurityHeaders::new(settings.hsts);
+        let server = serve(listener, state, settings.workers, static_dir, headers)?;
         Ok(Self { port, server, backend })
     }
 
@@ -122,6 +123,7 @@ fn serve(
     state: web::Data<AppState>,
     workers: Option<usize>,
     static_dir: Option<String>,
+    headers: crate::http::SecurityHeaders,
 ) -> std::io::Result<Server> {
     let api = openapi();
     let known = web::Data::new(KnownPaths::from_openapi(&api));
@@ -151,9 +153,11 @@ fn serve(
             // problem+json 404s and 405s.
             // GET and HEAD only: other methods fall through to the problem
             // answers instead of actix-files' plain-text 405.
+            // Compressed (brotli or gzip, as the browser accepts).
             Some(dir) => app.service(
                 web::scope("")
                     .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
+                    .wrap(actix_web::middleware::Compress::default())
                     .service(
                         actix_files::Files::new("/", dir)
                             .index_file("index.html")
@@ -174,6 +178,24 @@ fn serve(
                             .insert(HeaderName::from_static("x-request-id"), value);
                     }
                     Ok(response)
+                }
+            })
+            .wrap_fn({
+                let headers = headers.clone();
+                move |mut req, srv| {
+                    let head = crate::http::normalize(&mut req);
+                    let kind = crate::http::Kind::of(req.path());
+                    let response = srv.call(req);
+                    let headers = headers.clone();
+                    async move {
+                        let mut response = response.await?;
+                        headers.apply(kind, response.headers_mut());
+                        Ok(if head {
+                            crate::http::strip_body(response)
+                        } else {
+                            response.map_into_boxed_body()
+                        })
+                    }
                 }
             })
             .wrap(TracingLogger::<QuietRootSpan>::new())
@@ -199,11 +221,22 @@ fn query_config() -> web::QueryConfig {
     })
 }
 
+/// A path parameter that does not parse: a date that is not `YYYY-MM-DD` is
+/// a malformed request naming the parameter; an id that is not a UUID names
+/// no resource, so it is not found.
 fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err, _req| {
+    web::PathConfig::default().error_handler(|err, req| {
         let _: &PathError = &err;
-        ApiError::not_found()
-            .detail("No such resource: an id in the path is not a valid UUID.")
-            .into()
+        let bad_date = req
+            .match_info()
+            .iter()
+            .find(|(name, value)| name.ends_with("date") && value.parse::<chrono::NaiveDate>().is_err());
+        match bad_date {
+            Some((name, _)) => ApiError::new(ProblemType::MalformedRequest)
+                .detail(format!("The `{name}` in the path must be a calendar date, YYYY-MM-DD."))
+                .with("parameter", name),
+            None => ApiError::not_found().detail("No such resource: an id in the path is not a valid UUID."),
+        }
+        .into()
     })
 }

@@ -30,7 +30,9 @@ impl AppState {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let mut keys = Vec::new();
         if let Some(path) = &settings.jwt_public_key_file {
-            keys.push(VerificationKey::from_pem_file(path)?);
+            let mut key = VerificationKey::from_pem_file(path)?;
+            key.kid = settings.jwt_public_key_kid.clone();
+            keys.push(key);
         }
         if let Some(path) = &settings.jwt_jwks_file {
             keys.extend(VerificationKey::from_jwks_file(path)?);

@@ -5,9 +5,23 @@ use minijinja::{context, Environment};
 use tidbok_domain::time::ZONE;
 use tidbok_domain::{BookingDetails, PortalPolicy, Resident};
 
+const TEMPLATE: &str = include_str!("../templates/summons/kallelse.html");
+
+/// The CSP source that allows the summons' one inline `<style>` block (the
+/// page opens from the web app and so runs under the app's policy, which
+/// allows no other inline style and no inline script at all).
+pub fn style_hash() -> String {
+    let style = TEMPLATE
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map(|(style, _)| style)
+        .unwrap_or_default();
+    crate::http::csp_hash(style)
+}
+
 pub fn render(b: &BookingDetails, r: &Resident, now: DateTime<Utc>) -> Result<String, minijinja::Error> {
     let mut env = Environment::new();
-    env.add_template("kallelse.html", include_str!("../templates/summons/kallelse.html"))?;
+    env.add_template("kallelse.html", TEMPLATE)?;
     let local = b.slot.starts_at.with_timezone(&ZONE);
     env.get_template("kallelse.html")?.render(context! {
         unit => b.unit.name,

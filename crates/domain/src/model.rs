@@ -361,6 +361,9 @@ word_enum!(
         RebookedByStaff = "rebooked_by_staff",
         /// Staff cancelled the resident's booking.
         CancelledByStaff = "cancelled_by_staff",
+        /// Staff marked a booking the resident had been told about as entered
+        /// in error (makulerad): it is void (rule 21).
+        VoidedByStaff = "voided_by_staff",
     }
 );
 
@@ -417,6 +420,12 @@ word_enum!(
         MarkArrived = "mark_arrived",
         MarkEnteredInError = "mark_entered_in_error",
         SetHiddenInPortal = "set_hidden_in_portal",
+        /// A visit recorded after the fact: a booking of a time that had
+        /// already started, made explicitly (rule 20).
+        RecordAfterTheFact = "record_after_the_fact",
+        /// Staff looked a resident up by personal identity number, to confirm
+        /// whom they are about to book.
+        LookUpResident = "look_up_resident",
     }
 );
 

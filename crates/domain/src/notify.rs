@@ -24,13 +24,19 @@ pub trait Composer: Send + Sync {
 }
 
 /// Rule 10: staff booking and rebooking always notify; staff cancellation
-/// notifies unless the region has switched it off. A resident's own actions
-/// are confirmed.
+/// and voiding (rule 21) notify unless the region has switched that off. A
+/// resident's own actions are confirmed.
 pub fn notifies(kind: NotificationKind, region: &Region) -> bool {
     match kind {
-        NotificationKind::CancelledByStaff => region.notify_on_staff_cancel,
+        NotificationKind::CancelledByStaff | NotificationKind::VoidedByStaff => region.notify_on_staff_cancel,
         _ => true,
     }
+}
+
+/// Rule 21: a booking the portal never shows (a `hidden` type, or flagged
+/// hide-in-portal) never notifies the resident and never reaches the inbox.
+pub fn may_notify_about(booking: &BookingDetails) -> bool {
+    crate::rules::visible_to_resident(&booking.booking, booking.appointment_type.policy)
 }
 
 /// The inbox message and one delivery per channel the resident has chosen
@@ -117,6 +123,10 @@ mod tests {
         assert!(notifies(NotificationKind::CancelledByStaff, &region));
         region.notify_on_staff_cancel = false;
         assert!(!notifies(NotificationKind::CancelledByStaff, &region));
+        assert!(
+            !notifies(NotificationKind::VoidedByStaff, &region),
+            "voiding follows the same switch"
+        );
         assert!(
             notifies(NotificationKind::BookedByStaff, &region) && notifies(NotificationKind::RebookedByStaff, &region)
         );

@@ -176,6 +176,8 @@ pub trait CatalogueAdmin: Send + Sync {
     async fn insert_region(&self, region: &Region) -> StoreResult<()>;
     async fn insert_unit(&self, unit: &Unit) -> StoreResult<()>;
     async fn insert_practitioner(&self, practitioner: &Practitioner) -> StoreResult<()>;
+    /// Makes a practitioner's book the given member of staff's own.
+    async fn link_practitioner_to_staff(&self, practitioner: PractitionerId, staff: StaffId) -> StoreResult<()>;
     async fn insert_appointment_type(&self, ty: &AppointmentType) -> StoreResult<()>;
     async fn put_service_setting(&self, setting: &ServiceSetting) -> StoreResult<()>;
     async fn add_to_selection(
@@ -208,6 +210,8 @@ pub trait ResidentRepository: Send + Sync {
     /// Finds the resident with this number, creating the record the first
     /// time the number is seen (at first login or when staff book).
     async fn ensure_resident(&self, pnr: &PersonalIdentityNumber, name: Option<&PersonName>) -> StoreResult<Resident>;
+    /// The resident with this number, if one is recorded (never creates one).
+    async fn resident_by_pnr(&self, pnr: &PersonalIdentityNumber) -> StoreResult<Option<Resident>>;
     /// Whether the resident has an active or arrived booking at the unit with a
     /// practitioner of `profession` starting after `since` (rule 13).
     async fn has_established_contact(
@@ -324,13 +328,15 @@ pub trait BookRepository: Send + Sync {
     async fn practitioners(&self, unit: UnitId) -> StoreResult<Vec<Practitioner>>;
 }
 
-/// What publishing did.
+/// What publishing did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Published {
     pub created: u64,
     pub withdrawn: u64,
     /// Booked slots that no longer fit, including any booked while publishing.
     pub conflicts: Vec<SlotId>,
+    /// Public holidays the template was not published on (rule 22).
+    pub skipped_holidays: Vec<NaiveDate>,
 }
 
 #[async_trait]
@@ -363,6 +369,12 @@ pub trait ScheduleRepository: Send + Sync {
     /// Applies a publication: creates, and withdraws only slots still free;
     /// one booked meanwhile becomes a conflict.
     async fn apply_publication(&self, publication: &Publication, at: DateTime<Utc>) -> StoreResult<Published>;
+    /// Whether the unit's templates publish on public holidays (rule 22; off
+    /// unless the unit chose it).
+    async fn publishes_on_holidays(&self, unit: UnitId) -> StoreResult<bool>;
+    async fn set_publishes_on_holidays(&self, unit: UnitId, on: bool) -> StoreResult<()>;
+    /// The practitioner whose book belongs to this member of staff.
+    async fn practitioner_of_staff(&self, staff: StaffId) -> StoreResult<Option<Practitioner>>;
 }
 
 /// Changes to the catalogue and the units' services beyond creation.
@@ -403,6 +415,8 @@ pub trait InboxRepository: Send + Sync {
     async fn inbox_message(&self, id: uuid::Uuid) -> StoreResult<Option<InboxMessage>>;
     /// Returns false when the message is not the resident's.
     async fn mark_read(&self, id: uuid::Uuid, resident: ResidentId, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Whether the resident was ever sent a message about this booking.
+    async fn was_notified(&self, booking: BookingId) -> StoreResult<bool>;
     async fn update_contact(
         &self,
         resident: ResidentId,

@@ -149,6 +149,51 @@ pub fn expand_block_on(
         .collect()
 }
 
+/// The slots a practitioner's template and one-day changes want on
+/// `from ..= to`, and the public holidays the template was not published on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlannedDates {
+    pub slots: Vec<PlannedSlot>,
+    /// Holidays (rule 22) on which the template has blocks but nothing was
+    /// planned, in date order.
+    pub skipped_holidays: Vec<NaiveDate>,
+}
+
+/// Expands a template over `from ..= to`. A one-day change (temporary change
+/// or empty day) replaces the template on its date, holiday or not; the
+/// template itself skips public holidays unless `on_holidays` (rule 22).
+pub fn plan_dates(
+    unit_id: UnitId,
+    practitioner_id: PractitionerId,
+    template: &[ScheduleBlock],
+    overrides: &std::collections::BTreeMap<NaiveDate, Vec<ScheduleBlock>>,
+    from: NaiveDate,
+    to: NaiveDate,
+    on_holidays: bool,
+) -> PlannedDates {
+    let mut planned = PlannedDates::default();
+    for day in from.iter_days().take_while(|d| *d <= to) {
+        let blocks: Vec<&ScheduleBlock> = match overrides.get(&day) {
+            Some(blocks) => blocks.iter().collect(),
+            None => {
+                let blocks: Vec<_> = template.iter().filter(|b| b.weekday == day.weekday()).collect();
+                if !on_holidays && !blocks.is_empty() && crate::holidays::holiday_on(day).is_some() {
+                    planned.skipped_holidays.push(day);
+                    continue;
+                }
+                blocks
+            }
+        };
+        for block in blocks {
+            planned
+                .slots
+                .extend(expand_block_on(unit_id, practitioner_id, block, day));
+        }
+    }
+    planned.slots.sort_by_key(|s| (s.starts_at, s.appointment_type_id));
+    planned
+}
+
 /// A live slot already in a practitioner's book.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExistingSlot {
@@ -265,6 +310,56 @@ mod tests {
             ScheduleBlock::new(Weekday::Mon, ty, t(23, 30), 15, 2).is_ok(),
             "ending at midnight is fine"
         );
+    }
+
+    #[test]
+    fn the_template_skips_christmas_and_new_years_eve_but_a_one_day_change_still_publishes() {
+        let (unit, prac, ty) = ids();
+        let blocks: Vec<_> = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri]
+            .into_iter()
+            .map(|w| ScheduleBlock::new(w, ty, t(8, 0), 30, 2).unwrap())
+            .collect();
+        // Monday 21 December 2026 to Friday 1 January 2027.
+        let (from, to) = (d(2026, 12, 21), d(2027, 1, 1));
+        let none = std::collections::BTreeMap::new();
+        let plan = plan_dates(unit, prac, &blocks, &none, from, to, false);
+        assert_eq!(
+            plan.skipped_holidays,
+            [d(2026, 12, 24), d(2026, 12, 25), d(2026, 12, 31), d(2027, 1, 1)],
+            "Boxing Day is a Saturday in 2026: no template blocks, so nothing was skipped"
+        );
+        let dates: std::collections::BTreeSet<_> = plan.slots.iter().map(|s| s.local_date).collect();
+        assert_eq!(
+            dates.into_iter().collect::<Vec<_>>(),
+            [
+                d(2026, 12, 21),
+                d(2026, 12, 22),
+                d(2026, 12, 23),
+                d(2026, 12, 28),
+                d(2026, 12, 29),
+                d(2026, 12, 30)
+            ]
+        );
+
+        let mut changed = std::collections::BTreeMap::new();
+        changed.insert(
+            d(2026, 12, 24),
+            vec![ScheduleBlock::new(Weekday::Thu, ty, t(9, 0), 15, 1).unwrap()],
+        );
+        let plan = plan_dates(unit, prac, &blocks, &changed, from, to, false);
+        assert!(!plan.skipped_holidays.contains(&d(2026, 12, 24)));
+        assert_eq!(
+            plan.slots.iter().filter(|s| s.local_date == d(2026, 12, 24)).count(),
+            1,
+            "a temporary change of one date works on a holiday"
+        );
+
+        let plan = plan_dates(unit, prac, &blocks, &none, from, to, true);
+        assert!(
+            plan.skipped_holidays.is_empty(),
+            "a unit may choose to publish on holidays"
+        );
+        assert_eq!(plan.slots.len(), 10 * 2);
     }
 
     #[test]

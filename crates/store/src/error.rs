@@ -64,15 +64,34 @@ fn is_unavailable(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Any database error a statement did not expect. A unique violation is one
+/// too: only the statement that expects one turns it into a [`Conflict`]
+/// (see [`unique_name_taken`]); anywhere else it is a bug, logged as the
+/// cause of a 500 (the message names the constraint, never the row).
 pub(crate) fn db_error(e: sqlx::Error) -> StoreError {
     if is_unavailable(&e) {
         StoreError::Unavailable(Box::new(e))
-    } else if matches!(&e, sqlx::Error::Database(db) if db.is_unique_violation()) {
-        // A unique violation that the query's own code did not expect.
-        tracing::warn!(error = %e, "unexpected unique violation");
-        StoreError::Conflict(Conflict::Duplicate)
     } else {
         StoreError::Other(Box::new(e))
+    }
+}
+
+/// For the statements that write an appointment type: its region already has
+/// a type of that name (`appointment_types_region_name_key`). SQLite names no
+/// constraint in its errors, and these statements can violate no other
+/// unique key than that name (ids are fresh UUIDs), so there any unique
+/// violation is it.
+pub(crate) fn unique_name_taken(e: sqlx::Error) -> StoreError {
+    let name_taken = match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            db.constraint().is_none_or(|c| c == "appointment_types_region_name_key")
+        }
+        _ => false,
+    };
+    if name_taken {
+        StoreError::Conflict(Conflict::Duplicate)
+    } else {
+        db_error(e)
     }
 }
 

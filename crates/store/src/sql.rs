@@ -468,6 +468,20 @@ macro_rules! impl_ports {
                 Ok(())
             }
 
+            async fn link_practitioner_to_staff(
+                &self,
+                practitioner: PractitionerId,
+                staff: StaffId,
+            ) -> StoreResult<()> {
+                sqlx::query(sql_staff::LINK_PRACTITIONER_TO_STAFF)
+                    .bind(practitioner.as_uuid())
+                    .bind(staff.as_uuid())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(())
+            }
+
             async fn insert_appointment_type(&self, t: &AppointmentType) -> StoreResult<()> {
                 sqlx::query(sql::INSERT_TYPE)
                     .bind(t.id.as_uuid())
@@ -483,7 +497,7 @@ macro_rules! impl_ports {
                     .bind(t.retired)
                     .execute(&self.pool)
                     .await
-                    .map_err(db_error)?;
+                    .map_err(unique_name_taken)?;
                 Ok(())
             }
 
@@ -667,6 +681,15 @@ macro_rules! impl_ports {
                     .await
                     .map_err(db_error)?;
                 columns::resident(&row).map_err(db_error)
+            }
+
+            async fn resident_by_pnr(&self, pnr: &PersonalIdentityNumber) -> StoreResult<Option<Resident>> {
+                let row = sqlx::query(sql::RESIDENT_BY_PNR)
+                    .bind(pnr.canonical())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(|r| columns::resident(&r)).transpose().map_err(db_error)
             }
 
             async fn has_established_contact(

@@ -93,6 +93,14 @@ pub const CANCELLATION_FEED: &str = concat!(
 pub const REBOOKED_TO: &str = concat!(booking_details_select!(), " WHERE b.rebooked_from = $1");
 pub const PUBLISHED_UNTIL: &str = "SELECT practitioner_id AS p, appointment_type_id AS t, MAX(local_date) AS last_day \
      FROM slots WHERE unit_id = $1 AND withdrawn_at IS NULL GROUP BY practitioner_id, appointment_type_id";
+pub const PUBLISHES_ON_HOLIDAYS: &str = "SELECT publish_on_holidays AS on_holidays FROM units WHERE id = $1";
+pub const SET_PUBLISHES_ON_HOLIDAYS: &str = "UPDATE units SET publish_on_holidays = $2 WHERE id = $1";
+pub const PRACTITIONER_OF_STAFF: &str = concat!(
+    "SELECT ",
+    practitioner_cols!(),
+    " FROM practitioners p WHERE p.staff_id = $1"
+);
+pub const LINK_PRACTITIONER_TO_STAFF: &str = "UPDATE practitioners SET staff_id = $2 WHERE id = $1";
 pub const PRACTITIONERS: &str = concat!(
     "SELECT ",
     practitioner_cols!(),
@@ -152,11 +160,20 @@ pub const SET_ACTIVATION: &str =
 pub const CLEAR_SELECTION: &str = "DELETE FROM service_selection WHERE unit_id = $1 AND service = $2";
 pub const SELECTION_SIZE: &str = "SELECT COUNT(*) AS n FROM service_selection WHERE unit_id = $1 AND service = $2";
 
+/// The resident's messages, leaving out those about bookings the portal no
+/// longer shows (hidden in the portal after the message went out; rule 21).
 pub const INBOX: &str = concat!(
     "SELECT ",
     message_cols!(),
-    " FROM inbox_messages m WHERE m.resident_id = $1 ORDER BY m.created_at DESC, m.id LIMIT 200"
+    " FROM inbox_messages m WHERE m.resident_id = $1 \
+       AND NOT EXISTS (SELECT 1 FROM bookings hb \
+                         JOIN slots hs ON hs.id = hb.slot_id \
+                         JOIN appointment_types ht ON ht.id = hs.appointment_type_id \
+                        WHERE hb.id = m.booking_id \
+                          AND (hb.hidden_in_portal OR ht.portal_policy = 'hidden')) \
+     ORDER BY m.created_at DESC, m.id LIMIT 200"
 );
+pub const WAS_NOTIFIED: &str = "SELECT COUNT(*) AS n FROM inbox_messages WHERE booking_id = $1";
 pub const INBOX_MESSAGE: &str = concat!("SELECT ", message_cols!(), " FROM inbox_messages m WHERE m.id = $1");
 pub const MARK_READ: &str =
     "UPDATE inbox_messages SET read_at = COALESCE(read_at, $3) WHERE id = $1 AND resident_id = $2";
@@ -421,6 +438,39 @@ macro_rules! impl_staff_ports {
                 })
             }
 
+            async fn publishes_on_holidays(&self, unit: UnitId) -> StoreResult<bool> {
+                let row = sqlx::query(sql_staff::PUBLISHES_ON_HOLIDAYS)
+                    .bind(unit.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                match row {
+                    Some(row) => row.flag("on_holidays").map_err(db_error),
+                    None => Ok(false),
+                }
+            }
+
+            async fn set_publishes_on_holidays(&self, unit: UnitId, on: bool) -> StoreResult<()> {
+                sqlx::query(sql_staff::SET_PUBLISHES_ON_HOLIDAYS)
+                    .bind(unit.as_uuid())
+                    .bind(on)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(())
+            }
+
+            async fn practitioner_of_staff(&self, staff: StaffId) -> StoreResult<Option<Practitioner>> {
+                let row = sqlx::query(sql_staff::PRACTITIONER_OF_STAFF)
+                    .bind(staff.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(|r| columns::practitioner(&r))
+                    .transpose()
+                    .map_err(db_error)
+            }
+
             async fn apply_publication(&self, publication: &Publication, at: DateTime<Utc>) -> StoreResult<Published> {
                 Ok(retrying("apply_publication", || {
                     self.try_apply_publication(publication, at)
@@ -473,7 +523,7 @@ macro_rules! impl_staff_ports {
                     .bind(t.retired)
                     .execute(&self.pool)
                     .await
-                    .map_err(db_error)?;
+                    .map_err(unique_name_taken)?;
                 Ok(())
             }
 
@@ -595,6 +645,15 @@ macro_rules! impl_staff_ports {
                     .map_err(db_error)?
                     .rows_affected();
                 Ok(changed > 0)
+            }
+
+            async fn was_notified(&self, booking: BookingId) -> StoreResult<bool> {
+                let row = sqlx::query(sql_staff::WAS_NOTIFIED)
+                    .bind(booking.as_uuid())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(row.count("n").map_err(db_error)? > 0)
             }
 
             async fn update_contact(

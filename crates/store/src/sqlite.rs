@@ -2,7 +2,7 @@
 //! writers queue instead of failing, foreign keys on.
 
 use crate::columns::{self, Columns};
-use crate::error::{db_error, is_unique_violation, Failure};
+use crate::error::{db_error, is_unique_violation, unique_name_taken, Failure};
 use crate::retry::retrying;
 use crate::{sql, sql_staff};
 use crate::{ConnectError, StoreConfig};

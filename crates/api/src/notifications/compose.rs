@@ -33,7 +33,8 @@ impl TemplateComposer {
             "cancelled_online",
             "booked_by_staff",
             "rebooked_by_staff",
-            "cancelled_by_staff"
+            "cancelled_by_staff",
+            "voided_by_staff"
         ) {
             env.add_template(name, source).expect("the built-in templates parse");
         }

@@ -3,7 +3,7 @@
 //! (as `make run` does); then these endpoints answer 404 like any unknown path.
 
 use crate::auth::{Role, DEV_TOKEN_SECONDS};
-use crate::problem::{ApiError, Problem};
+use crate::problem::{ApiError, FieldCode, Problem};
 use crate::seed::{persona, PERSONAS};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest};
@@ -83,7 +83,7 @@ pub async fn login(
     let signer = enabled(&state)?;
     crate::dto::validate(&*body)?;
     state.limits.login(req.peer_addr().map(|a| a.ip()), &body.persona)?;
-    let p = persona(&body.persona).ok_or_else(|| ApiError::field("persona", "unknown", "no such persona"))?;
+    let p = persona(&body.persona).ok_or_else(|| ApiError::field("persona", FieldCode::Unknown, "no such persona"))?;
     let sub = match p.staff_id {
         Some(id) => id.to_string(),
         None => format!("dev-{}", p.id),

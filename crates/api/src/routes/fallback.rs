@@ -26,12 +26,16 @@ impl KnownPaths {
                 ] {
                     if present {
                         methods.push(method);
+                        // Every GET route answers HEAD too (see `crate::http`).
+                        if method == "GET" {
+                            methods.push("HEAD");
+                        }
                     }
                 }
                 (segments(template), methods)
             })
             .collect();
-        paths.push((segments("/api-docs/openapi.json"), vec!["GET"]));
+        paths.push((segments("/api-docs/openapi.json"), vec!["GET", "HEAD"]));
         Self(paths)
     }
 

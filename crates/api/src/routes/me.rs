@@ -3,7 +3,7 @@
 use crate::auth::ResidentCaller;
 use crate::dto_staff::*;
 use crate::extract::ApiJson;
-use crate::problem::{ApiError, Problem};
+use crate::problem::{ApiError, FieldCode, Problem};
 use crate::state::AppState;
 use actix_web::{get, post, put, web};
 use tidbok_domain::*;
@@ -79,10 +79,10 @@ pub async fn update_settings(
     crate::dto::validate(&*body)?;
     let nonblank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let phone = nonblank(&body.phone)
-        .map(|p| PhoneNumber::parse(&p).map_err(|e| ApiError::field("phone", "invalid", e.to_string())))
+        .map(|p| PhoneNumber::parse(&p).map_err(|e| ApiError::field("phone", FieldCode::PhoneFormat, e.to_string())))
         .transpose()?;
     let email = nonblank(&body.email)
-        .map(|e| EmailAddress::parse(&e).map_err(|e| ApiError::field("email", "invalid", e.to_string())))
+        .map(|e| EmailAddress::parse(&e).map_err(|e| ApiError::field("email", FieldCode::EmailFormat, e.to_string())))
         .transpose()?;
     let choices = NotificationChoices {
         sms: body.sms_enabled,

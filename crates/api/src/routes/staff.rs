@@ -7,7 +7,7 @@ use crate::auth::StaffCaller;
 use crate::dto::*;
 use crate::dto_staff::*;
 use crate::extract::ApiJson;
-use crate::problem::{ApiError, Problem};
+use crate::problem::{ApiError, FieldCode, Problem};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpResponse};
@@ -21,7 +21,7 @@ type Json<T> = Result<web::Json<T>, ApiError>;
 
 fn pnr(text: &str, state: &AppState) -> Result<PersonalIdentityNumber, ApiError> {
     PersonalIdentityNumber::parse(text, tidbok_domain::time::local_date(state.clock.now()))
-        .map_err(|e| ApiError::field("personal_identity_number", "invalid", e.to_string()))
+        .map_err(|e| ApiError::field("personal_identity_number", e.into(), e.to_string()))
 }
 
 /// Who you are and the units you may work in.
@@ -40,12 +40,14 @@ pub async fn me(state: web::Data<AppState>, StaffCaller(staff): StaffCaller) -> 
             });
         }
     }
+    let practitioner_id = state.desk.own_practitioner(&staff).await?.map(|p| p.id.as_uuid());
     Ok(web::Json(StaffMeResponse {
         id: staff.id.as_uuid(),
         role: staff.role.into(),
         name: staff.name.clone(),
         units,
         region: staff.region.map(|r| r.as_uuid()),
+        practitioner_id,
     }))
 }
 
@@ -130,7 +132,10 @@ fn staff_booking(result: (BookingDetails, Resident)) -> StaffBookingResponse {
 
 /// Book a resident (by personal identity number) into a free slot or at an
 /// ad-hoc time that collides with no other booking of the practitioner. The
-/// resident is notified (rule 10).
+/// resident is notified (rule 10) unless the type is hidden or the booking
+/// hidden in the portal (rule 21). A time that has already started is refused
+/// (`starts-in-past`) unless `record_after_the_fact` says the visit is being
+/// recorded afterwards, which notifies no one (rule 20).
 #[utoipa::path(tag = "staff", operation_id = "staffBook", security(("bearer" = [])),
     params(("unit_id" = Uuid, Path, description = "The unit")),
     request_body = StaffBookRequest,
@@ -138,7 +143,8 @@ fn staff_booking(result: (BookingDetails, Resident)) -> StaffBookingResponse {
         (status = 201, description = "Booked", body = StaffBookingResponse, headers(("Location" = String, description = "The booking"))),
         (status = 404, description = "No such slot or practitioner at the unit (`not-found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`slot-already-booked` or `time-collides`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation-failed` or `appointment-type-not-usable`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation-failed`, `starts-in-past` or `appointment-type-not-usable`", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://tidbok.se/problems/starts-in-past", "title": "The time has already started", "status": 422, "detail": "The time has already started. Pick a time ahead, or record the visit after the fact."})),
     ))]
 #[post("/units/{unit_id}/bookings")]
 pub async fn book_resident(
@@ -156,7 +162,13 @@ pub async fn book_resident(
             starts_at: tidbok_domain::time::truncate_micros(t.starts_at),
             length_minutes: t.length_minutes,
         },
-        _ => return Err(ApiError::field("slot_id", "one_of", "give either slot_id or ad_hoc")),
+        _ => {
+            return Err(ApiError::field(
+                "slot_id",
+                FieldCode::OneOf,
+                "give either slot_id or ad_hoc",
+            ))
+        }
     };
     let request = StaffBooking {
         pnr: pnr(&body.personal_identity_number, &state)?,
@@ -173,6 +185,7 @@ pub async fn book_resident(
             .map(|m| text_field("message", BookingMessage::parse(m)))
             .transpose()?,
         hidden_in_portal: body.hidden_in_portal,
+        record_after_the_fact: body.record_after_the_fact,
     };
     let booked = staff_booking(
         state
@@ -183,6 +196,31 @@ pub async fn book_resident(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/bookings/{}", booked.id)))
         .json(booked))
+}
+
+/// Look a resident up by personal identity number, to confirm whom a booking
+/// is for before making it. The look-up is written to the access log; an
+/// unknown number gives `resident: null` and records nothing.
+#[utoipa::path(tag = "staff", operation_id = "staffLookUpResident", security(("bearer" = [])),
+    params(("unit_id" = Uuid, Path, description = "The unit the booking is for")),
+    request_body = ResidentLookupRequest,
+    responses((status = 200, description = "The resident, or null", body = ResidentLookupResponse)))]
+#[post("/units/{unit_id}/resident-lookup")]
+pub async fn look_up_resident(
+    state: web::Data<AppState>,
+    StaffCaller(staff): StaffCaller,
+    path: web::Path<Uuid>,
+    body: ApiJson<ResidentLookupRequest>,
+) -> Json<ResidentLookupResponse> {
+    validate(&*body)?;
+    let number = pnr(&body.personal_identity_number, &state)?;
+    let resident = state
+        .desk
+        .look_up_resident(&staff, UnitId::from_uuid(path.into_inner()), &number)
+        .await?;
+    Ok(web::Json(ResidentLookupResponse {
+        resident: resident.as_ref().map(Into::into),
+    }))
 }
 
 /// One booking with its resident.
@@ -417,7 +455,7 @@ pub async fn put_template(
     }))
 }
 
-async fn published(state: &AppState, p: Published) -> Result<PublishResponse, ApiError> {
+async fn published(state: &AppState, p: Published, dry_run: bool) -> Result<PublishResponse, ApiError> {
     let mut conflicts = Vec::with_capacity(p.conflicts.len());
     for id in &p.conflicts {
         if let Some(slot) = state.store.slot(*id).await? {
@@ -428,19 +466,24 @@ async fn published(state: &AppState, p: Published) -> Result<PublishResponse, Ap
         created: p.created,
         withdrawn: p.withdrawn,
         conflicts,
+        skipped_holidays: p.skipped_holidays,
+        dry_run,
     })
 }
 
 /// Generate the slots of `from`..`to` from the template (and one-day
 /// changes). Publishing again changes nothing; after a template change, free
 /// slots that no longer fit are withdrawn and booked ones come back as
-/// conflicts — never moved or deleted.
+/// conflicts — never moved or deleted. Swedish public holidays are skipped
+/// (and listed) unless the unit publishes on them (rule 22). `dry_run: true`
+/// reports what would happen and changes nothing.
 #[utoipa::path(tag = "scheduling", operation_id = "publish", security(("bearer" = [])),
     params(("practitioner_id" = Uuid, Path, description = "The practitioner")),
     request_body = PublishRequest,
     responses(
-        (status = 200, description = "Published", body = PublishResponse),
-        (status = 422, description = "`invalid-date-range`", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Published (or, with `dry_run`, what would be)", body = PublishResponse,
+            example = json!({"created": 312, "withdrawn": 0, "conflicts": [], "skipped_holidays": ["2026-12-24", "2026-12-25", "2026-12-31"], "dry_run": true})),
+        (status = 422, description = "`invalid-date-range`, or `validation-failed` with code `before_from` when `to` lies before `from`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/practitioners/{practitioner_id}/publish")]
 pub async fn publish(
@@ -451,9 +494,15 @@ pub async fn publish(
 ) -> Json<PublishResponse> {
     let p = state
         .desk
-        .publish(&staff, PractitionerId::from_uuid(path.into_inner()), body.from, body.to)
+        .publish(
+            &staff,
+            PractitionerId::from_uuid(path.into_inner()),
+            body.from,
+            body.to,
+            body.dry_run,
+        )
         .await?;
-    Ok(web::Json(published(&state, p).await?))
+    Ok(web::Json(published(&state, p, body.dry_run).await?))
 }
 
 /// Ändra mall tillfälligt: other blocks for this date only; the date is
@@ -485,7 +534,7 @@ pub async fn change_day(
         .desk
         .change_day(&staff, PractitionerId::from_uuid(id), day, blocks)
         .await?;
-    Ok(web::Json(published(&state, p).await?))
+    Ok(web::Json(published(&state, p, false).await?))
 }
 
 /// Tom dag: remove the free slots of this date; booked ones remain and are listed.
@@ -506,7 +555,7 @@ pub async fn empty_day(
         .desk
         .change_day(&staff, PractitionerId::from_uuid(id), day, Vec::new())
         .await?;
-    Ok(web::Json(published(&state, p).await?))
+    Ok(web::Json(published(&state, p, false).await?))
 }
 
 /// Undo a one-day change: the date follows the template again.
@@ -527,7 +576,48 @@ pub async fn restore_day(
         .desk
         .restore_day(&staff, PractitionerId::from_uuid(id), day)
         .await?;
-    Ok(web::Json(published(&state, p).await?))
+    Ok(web::Json(published(&state, p, false).await?))
+}
+
+/// How the unit's templates are published: whether on public holidays (rule 22).
+#[utoipa::path(tag = "scheduling", operation_id = "getScheduleSettings", security(("bearer" = [])),
+    params(("unit_id" = Uuid, Path, description = "The unit")),
+    responses((status = 200, description = "The settings", body = ScheduleSettings)))]
+#[get("/units/{unit_id}/schedule-settings")]
+pub async fn schedule_settings(
+    state: web::Data<AppState>,
+    StaffCaller(staff): StaffCaller,
+    path: web::Path<Uuid>,
+) -> Json<ScheduleSettings> {
+    let on = state
+        .desk
+        .schedule_settings(&staff, UnitId::from_uuid(path.into_inner()))
+        .await?;
+    Ok(web::Json(ScheduleSettings {
+        publish_on_holidays: on,
+    }))
+}
+
+/// Choose whether the unit's templates publish on public holidays (unit
+/// admins). Takes effect at the next publication.
+#[utoipa::path(tag = "scheduling", operation_id = "putScheduleSettings", security(("bearer" = [])),
+    params(("unit_id" = Uuid, Path, description = "The unit")),
+    request_body = ScheduleSettings,
+    responses((status = 200, description = "The settings", body = ScheduleSettings)))]
+#[put("/units/{unit_id}/schedule-settings")]
+pub async fn put_schedule_settings(
+    state: web::Data<AppState>,
+    StaffCaller(staff): StaffCaller,
+    path: web::Path<Uuid>,
+    body: ApiJson<ScheduleSettings>,
+) -> Json<ScheduleSettings> {
+    let on = state
+        .desk
+        .set_schedule_settings(&staff, UnitId::from_uuid(path.into_inner()), body.publish_on_holidays)
+        .await?;
+    Ok(web::Json(ScheduleSettings {
+        publish_on_holidays: on,
+    }))
 }
 
 /// Rule 6: how far each practitioner and type is scheduled; `short` flags a

@@ -11,7 +11,7 @@ pub use resident::*;
 pub use staff::*;
 
 use crate::model::*;
-use crate::notify::{notice, Composer};
+use crate::notify::{may_notify_about, notice, Composer};
 use crate::ports::{NewBooking, Rebooking};
 use chrono::{DateTime, Utc};
 
@@ -65,8 +65,8 @@ pub(crate) fn rebooked(current: &BookingDetails, rebooking: &Rebooking, target: 
     }
 }
 
-/// The effects of a change: the resident's notice of `kind` (when there is
-/// one to send) and the given access-log lines.
+/// The effects of a change: the resident's notice of `kind` and the given
+/// access-log lines. A booking the portal never shows gets no notice (rule 21).
 pub(crate) fn effects_for(
     composer: &dyn Composer,
     kind: NotificationKind,
@@ -75,9 +75,9 @@ pub(crate) fn effects_for(
     now: DateTime<Utc>,
     access: Vec<AccessLogEntry>,
 ) -> Effects {
-    let composed = composer.compose(kind, after);
-    Effects {
-        notice: Some(notice(kind, resident, Some(after.booking.id), composed, now)),
-        access,
-    }
+    let notice = may_notify_about(after).then(|| {
+        let composed = composer.compose(kind, after);
+        notice(kind, resident, Some(after.booking.id), composed, now)
+    });
+    Effects { notice, access }
 }

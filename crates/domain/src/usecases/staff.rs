@@ -10,7 +10,7 @@ use crate::model::*;
 use crate::notify::{notifies, Composer};
 use crate::pnr::{PersonalIdentityNumber, PnrError};
 use crate::ports::*;
-use crate::schedule::{expand, expand_block_on, plan_publication, BlockError, PlannedSlot, ScheduleBlock};
+use crate::schedule::{plan_dates, plan_publication, BlockError, PlannedSlot, ScheduleBlock};
 use crate::staff::{Permission, StaffMember};
 use crate::text::{BookingMessage, CancellationReason, ReasonForVisit};
 use crate::time::{local_date, Horizon, ZONE};
@@ -37,6 +37,15 @@ pub enum DeskError {
     InvalidBlock { index: usize, error: BlockError },
     #[error("the date range is not allowed: {0}")]
     InvalidRange(&'static str),
+    /// A range whose last date lies before its first.
+    #[error("the end date lies before the start date")]
+    EndBeforeStart,
+    /// Rule 20: staff cannot book into a time that has already started.
+    #[error("the time has already started")]
+    StartsInPast,
+    /// A visit recorded after the fact must be of a time that has started.
+    #[error("a visit recorded after the fact must have started")]
+    NotAfterTheFact,
     #[error("the appointment type cannot be used here")]
     TypeNotUsable,
     #[error("another appointment type of the region has that name")]
@@ -89,6 +98,25 @@ pub struct StaffBooking {
     pub reason_for_visit: Option<ReasonForVisit>,
     pub message: Option<BookingMessage>,
     pub hidden_in_portal: bool,
+    /// Rule 20: records a visit whose time has already started — an explicit
+    /// act, logged as such, that notifies no one. Without it a time that has
+    /// started is refused.
+    pub record_after_the_fact: bool,
+}
+
+/// Whether staff may book a time starting at `starts_at` now (rule 20): a
+/// time that has started only as a visit recorded after the fact, and a
+/// visit recorded after the fact only for a time that has started.
+pub fn staff_booking_time_allowed(
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    record_after_the_fact: bool,
+) -> Result<(), DeskError> {
+    match (starts_at <= now, record_after_the_fact) {
+        (true, false) => Err(DeskError::StartsInPast),
+        (false, true) => Err(DeskError::NotAfterTheFact),
+        _ => Ok(()),
+    }
 }
 
 /// A row of the horizon report (rule 6).
@@ -195,7 +223,10 @@ impl StaffDesk {
         practitioner: Option<PractitionerId>,
     ) -> DeskResult<Vec<BookSlot>> {
         let unit = self.unit_for(staff, unit, Permission::KeepBook).await?;
-        if to < from || (to - from).num_days() >= MAX_BOOK_VIEW_DAYS {
+        if to < from {
+            return Err(DeskError::EndBeforeStart);
+        }
+        if (to - from).num_days() >= MAX_BOOK_VIEW_DAYS {
             return Err(DeskError::InvalidRange("a view covers 1 to 31 days"));
         }
         let slots = self.store.book_slots(unit.id, from, to, practitioner).await?;
@@ -248,6 +279,8 @@ impl StaffDesk {
 
     /// Books a resident (found or recorded by personal identity number) into
     /// a free slot or at an ad-hoc time; the resident is notified (rule 10).
+    /// A time that has started is refused unless the visit is explicitly
+    /// recorded after the fact, which notifies no one (rule 20).
     pub async fn book_resident(
         &self,
         staff: &StaffMember,
@@ -256,23 +289,8 @@ impl StaffDesk {
     ) -> DeskResult<(BookingDetails, Resident)> {
         let unit = self.unit_for(staff, unit, Permission::KeepBook).await?;
         let now = self.clock.now();
-        let resident = self.store.ensure_resident(&request.pnr, None).await?;
-        let id = BookingId::generate();
-        let new_booking = |slot_id| NewBooking {
-            id,
-            slot_id,
-            resident_id: resident.id,
-            booked_by: Actor::Staff(staff.id),
-            booked_at: now,
-            reason_for_visit: request.reason_for_visit.clone(),
-            message: request.message.clone().filter(|m| !m.as_str().is_empty()),
-            hidden_in_portal: request.hidden_in_portal,
-            slot_must_start_after: DateTime::<Utc>::MIN_UTC,
-            // Staff may book as many as care needs.
-            max_active_of_type: None,
-        };
-        let access = vec![self.access(staff, unit.id, AccessAction::Book, resident.id, Some(id))];
-        match request.target {
+        let after_the_fact = request.record_after_the_fact;
+        let (slot, ad_hoc) = match request.target {
             StaffBookingTarget::Slot(slot_id) => {
                 let slot = self.store.slot(slot_id).await?.ok_or(DeskError::NotFound)?;
                 if slot.unit.id != unit.id {
@@ -281,16 +299,7 @@ impl StaffDesk {
                 if !slot.slot.is_free() {
                     return Err(DeskError::SlotTaken);
                 }
-                let booking = new_booking(slot_id);
-                let effects = effects_for(
-                    self.composer.as_ref(),
-                    NotificationKind::BookedByStaff,
-                    &resident,
-                    &provisional(&booking, &slot),
-                    now,
-                    access,
-                );
-                self.store.book(&booking, None, &effects).await?;
+                (slot, None)
             }
             StaffBookingTarget::AdHoc {
                 practitioner,
@@ -315,7 +324,6 @@ impl StaffDesk {
                         error: BlockError::SlotLength,
                     });
                 }
-                let slot_id = SlotId::generate();
                 let planned = PlannedSlot {
                     unit_id: unit.id,
                     practitioner_id: practitioner.id,
@@ -324,10 +332,9 @@ impl StaffDesk {
                     ends_at: starts_at + Duration::minutes(i64::from(length_minutes)),
                     local_date: local_date(starts_at),
                 };
-                let booking = new_booking(slot_id);
                 let slot = SlotDetails {
                     slot: Slot {
-                        id: slot_id,
+                        id: SlotId::generate(),
                         unit_id: unit.id,
                         practitioner_id: practitioner.id,
                         appointment_type_id: ty.id,
@@ -340,18 +347,51 @@ impl StaffDesk {
                     practitioner,
                     unit: unit.clone(),
                 };
-                let effects = effects_for(
-                    self.composer.as_ref(),
-                    NotificationKind::BookedByStaff,
-                    &resident,
-                    &provisional(&booking, &slot),
-                    now,
-                    access,
-                );
+                (slot, Some(planned))
+            }
+        };
+        staff_booking_time_allowed(slot.slot.starts_at, now, after_the_fact)?;
+        let resident = self.store.ensure_resident(&request.pnr, None).await?;
+        let id = BookingId::generate();
+        let booking = NewBooking {
+            id,
+            slot_id: slot.slot.id,
+            resident_id: resident.id,
+            booked_by: Actor::Staff(staff.id),
+            booked_at: now,
+            reason_for_visit: request.reason_for_visit.clone(),
+            message: request.message.clone().filter(|m| !m.as_str().is_empty()),
+            hidden_in_portal: request.hidden_in_portal,
+            // The database refuses a slot that has started by the time it
+            // is claimed; a visit recorded after the fact has, by definition.
+            slot_must_start_after: if after_the_fact { DateTime::<Utc>::MIN_UTC } else { now },
+            // Staff may book as many as care needs.
+            max_active_of_type: None,
+        };
+        let effects = if after_the_fact {
+            Effects {
+                notice: None,
+                access: vec![self.access(staff, unit.id, AccessAction::RecordAfterTheFact, resident.id, Some(id))],
+            }
+        } else {
+            effects_for(
+                self.composer.as_ref(),
+                NotificationKind::BookedByStaff,
+                &resident,
+                &provisional(&booking, &slot),
+                now,
+                vec![self.access(staff, unit.id, AccessAction::Book, resident.id, Some(id))],
+            )
+        };
+        match ad_hoc {
+            None => {
+                self.store.book(&booking, None, &effects).await?;
+            }
+            Some(planned) => {
                 self.store
                     .book_ad_hoc(
                         &AdHocBooking {
-                            slot_id,
+                            slot_id: slot.slot.id,
                             slot: planned,
                             booking,
                         },
@@ -362,6 +402,24 @@ impl StaffDesk {
         }
         let (details, resident) = self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)?;
         Ok((details, resident))
+    }
+
+    /// Whom staff are about to book: the resident with this personal
+    /// identity number, if one is recorded. Looking up is itself a read of a
+    /// resident's data, so it is logged; an unknown number writes nothing.
+    pub async fn look_up_resident(
+        &self,
+        staff: &StaffMember,
+        unit: UnitId,
+        pnr: &PersonalIdentityNumber,
+    ) -> DeskResult<Option<Resident>> {
+        let unit = self.unit_for(staff, unit, Permission::KeepBook).await?;
+        let resident = self.store.resident_by_pnr(pnr).await?;
+        if let Some(r) = &resident {
+            let line = self.access(staff, unit.id, AccessAction::LookUpResident, r.id, None);
+            self.store.record_access(&[line]).await?;
+        }
+        Ok(resident)
     }
 
     async fn usable_type(&self, unit: &Unit, id: AppointmentTypeId) -> DeskResult<AppointmentType> {
@@ -389,13 +447,15 @@ impl StaffDesk {
             return Err(DeskError::SlotTaken);
         }
         let now = self.clock.now();
+        // Rule 20: a booking is never moved into a time that has started.
+        staff_booking_time_allowed(target.slot.starts_at, now, false)?;
         let rebooking = Rebooking {
             from: id,
             new_booking_id: BookingId::generate(),
             to_slot,
             by: Actor::Staff(staff.id),
             at: now,
-            slot_must_start_after: DateTime::<Utc>::MIN_UTC,
+            slot_must_start_after: now,
         };
         let after = rebooked(&current, &rebooking, &target);
         let access = vec![self.access(staff, current.unit.id, AccessAction::Rebook, resident.id, Some(id))];
@@ -452,47 +512,67 @@ impl StaffDesk {
 
     /// Kommit: the resident has arrived.
     pub async fn mark_arrived(&self, staff: &StaffMember, id: BookingId) -> DeskResult<(BookingDetails, Resident)> {
-        self.change_status(staff, id, BookingStatus::Arrived, AccessAction::MarkArrived)
-            .await
+        let (current, resident) = self.booking_for(staff, id).await?;
+        let effects = Effects {
+            notice: None,
+            access: vec![self.access(staff, current.unit.id, AccessAction::MarkArrived, resident.id, Some(id))],
+        };
+        self.change_status(id, BookingStatus::Arrived, staff, &effects).await
     }
 
-    /// A booking made by mistake: kept, marked, and its slot freed.
+    /// A booking made by mistake: kept, marked, and its slot freed. A
+    /// resident who was told about the booking is told it is void, unless
+    /// the region has switched staff-cancellation notices off (rule 21).
     pub async fn mark_entered_in_error(
         &self,
         staff: &StaffMember,
         id: BookingId,
     ) -> DeskResult<(BookingDetails, Resident)> {
-        self.change_status(
+        let (current, resident) = self.booking_for(staff, id).await?;
+        let now = self.clock.now();
+        let access = vec![self.access(
             staff,
-            id,
-            BookingStatus::EnteredInError,
+            current.unit.id,
             AccessAction::MarkEnteredInError,
-        )
-        .await
+            resident.id,
+            Some(id),
+        )];
+        let region = self.region_of(&current.unit).await?;
+        let told = notifies(NotificationKind::VoidedByStaff, &region) && self.store.was_notified(id).await?;
+        let effects = if told {
+            let mut after = current.clone();
+            after.booking.status = BookingStatus::EnteredInError;
+            effects_for(
+                self.composer.as_ref(),
+                NotificationKind::VoidedByStaff,
+                &resident,
+                &after,
+                now,
+                access,
+            )
+        } else {
+            Effects { notice: None, access }
+        };
+        self.change_status(id, BookingStatus::EnteredInError, staff, &effects)
+            .await
     }
 
     async fn change_status(
         &self,
-        staff: &StaffMember,
         id: BookingId,
         to: BookingStatus,
-        action: AccessAction,
+        staff: &StaffMember,
+        effects: &Effects,
     ) -> DeskResult<(BookingDetails, Resident)> {
-        let (current, resident) = self.booking_for(staff, id).await?;
-        let now = self.clock.now();
-        let effects = Effects {
-            notice: None,
-            access: vec![self.access(staff, current.unit.id, action, resident.id, Some(id))],
-        };
         self.store
             .change_status(
                 &StatusChange {
                     booking: id,
                     to,
                     by: Actor::Staff(staff.id),
-                    at: now,
+                    at: self.clock.now(),
                 },
-                &effects,
+                effects,
             )
             .await?;
         self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)
@@ -584,23 +664,36 @@ impl StaffDesk {
 
     /// Generates the slots of `from ..= to` from the template (and the
     /// one-day changes). Idempotent; free slots that no longer fit are
-    /// withdrawn; booked ones stay and come back as conflicts.
+    /// withdrawn; booked ones stay and come back as conflicts. Public holidays
+    /// are skipped unless the unit publishes on them (rule 22). A dry run
+    /// reports what publishing would do and changes nothing, so staff can be
+    /// asked before thousands of slots are made.
     pub async fn publish(
         &self,
         staff: &StaffMember,
         practitioner: PractitionerId,
         from: NaiveDate,
         to: NaiveDate,
+        dry_run: bool,
     ) -> DeskResult<Published> {
         let (practitioner, _) = self.practitioner_for(staff, practitioner, Permission::Schedule).await?;
         let today = local_date(self.clock.now());
-        if to < from || from < today || (to - from).num_days() >= MAX_PUBLISH_DAYS {
+        if to < from {
+            return Err(DeskError::EndBeforeStart);
+        }
+        if from < today || (to - from).num_days() >= MAX_PUBLISH_DAYS {
             return Err(DeskError::InvalidRange("publish from today, at most 400 days"));
         }
-        self.republish(&practitioner, from, to).await
+        self.republish(&practitioner, from, to, dry_run).await
     }
 
-    async fn republish(&self, practitioner: &Practitioner, from: NaiveDate, to: NaiveDate) -> DeskResult<Published> {
+    async fn republish(
+        &self,
+        practitioner: &Practitioner,
+        from: NaiveDate,
+        to: NaiveDate,
+        dry_run: bool,
+    ) -> DeskResult<Published> {
         let now = self.clock.now();
         let template = self.store.template(practitioner.id).await?;
         let overrides: BTreeMap<_, _> = self
@@ -609,24 +702,67 @@ impl StaffDesk {
             .await?
             .into_iter()
             .collect();
-        let mut planned = Vec::new();
-        for day in from.iter_days().take_while(|d| *d <= to) {
-            match overrides.get(&day) {
-                Some(blocks) => {
-                    for b in blocks {
-                        planned.extend(expand_block_on(practitioner.unit_id, practitioner.id, b, day));
-                    }
-                }
-                None => planned.extend(expand(practitioner.unit_id, practitioner.id, &template, day, day)),
-            }
-        }
+        let on_holidays = self.store.publishes_on_holidays(practitioner.unit_id).await?;
+        let mut plan = plan_dates(
+            practitioner.unit_id,
+            practitioner.id,
+            &template,
+            &overrides,
+            from,
+            to,
+            on_holidays,
+        );
         // The past is history: slots that have started are neither created
         // nor withdrawn.
-        planned.retain(|p| p.starts_at > now);
+        plan.slots.retain(|p| p.starts_at > now);
         let mut existing = self.store.live_slots(practitioner.id, from, to).await?;
         existing.retain(|e| e.starts_at > now);
-        let publication = plan_publication(&existing, &planned);
-        Ok(self.store.apply_publication(&publication, now).await?)
+        let publication = plan_publication(&existing, &plan.slots);
+        let published = if dry_run {
+            Published {
+                created: publication.create.len() as u64,
+                withdrawn: publication.withdraw.len() as u64,
+                conflicts: publication.conflicts.clone(),
+                skipped_holidays: Vec::new(),
+            }
+        } else {
+            self.store.apply_publication(&publication, now).await?
+        };
+        Ok(Published {
+            skipped_holidays: plan.skipped_holidays,
+            ..published
+        })
+    }
+
+    /// Whether the unit's templates publish on public holidays (rule 22).
+    pub async fn schedule_settings(&self, staff: &StaffMember, unit: UnitId) -> DeskResult<bool> {
+        let unit = self.unit_for(staff, unit, Permission::Schedule).await?;
+        Ok(self.store.publishes_on_holidays(unit.id).await?)
+    }
+
+    /// A unit admin chooses whether templates publish on public holidays.
+    /// Slots already published stay as they are until the next publication.
+    pub async fn set_schedule_settings(
+        &self,
+        staff: &StaffMember,
+        unit: UnitId,
+        publish_on_holidays: bool,
+    ) -> DeskResult<bool> {
+        let unit = self.unit_for(staff, unit, Permission::AdministerUnit).await?;
+        self.store
+            .set_publishes_on_holidays(unit.id, publish_on_holidays)
+            .await?;
+        Ok(publish_on_holidays)
+    }
+
+    /// The practitioner whose appointment book is the signed-in member of
+    /// staff's own, if they have one in their units.
+    pub async fn own_practitioner(&self, staff: &StaffMember) -> DeskResult<Option<Practitioner>> {
+        Ok(self
+            .store
+            .practitioner_of_staff(staff.id)
+            .await?
+            .filter(|p| staff.units.contains(&p.unit_id)))
     }
 
     /// Ändra mall tillfälligt: other blocks for one date only (their weekday
@@ -652,7 +788,7 @@ impl StaffDesk {
             .collect();
         self.check_blocks(&unit, &blocks).await?;
         self.store.put_day_override(practitioner.id, day, &blocks).await?;
-        self.republish(&practitioner, day, day).await
+        self.republish(&practitioner, day, day, false).await
     }
 
     /// Undoes a one-day change: the date follows the template again.
@@ -669,7 +805,7 @@ impl StaffDesk {
         if !self.store.delete_day_override(practitioner.id, day).await? {
             return Err(DeskError::NotFound);
         }
-        self.republish(&practitioner, day, day).await
+        self.republish(&practitioner, day, day, false).await
     }
 
     /// Rule 6: how far each practitioner and type of the unit is scheduled.

@@ -442,7 +442,9 @@ export interface paths {
          * Generate the slots of `from`..`to` from the template (and one-day
          *     changes). Publishing again changes nothing; after a template change, free
          *     slots that no longer fit are withdrawn and booked ones come back as
-         *     conflicts — never moved or deleted.
+         *     conflicts — never moved or deleted. Swedish public holidays are skipped
+         *     (and listed) unless the unit publishes on them (rule 22). `dry_run: true`
+         *     reports what would happen and changes nothing.
          */
         post: operations["publish"];
         delete?: never;
@@ -682,7 +684,10 @@ export interface paths {
         /**
          * Book a resident (by personal identity number) into a free slot or at an
          *     ad-hoc time that collides with no other booking of the practitioner. The
-         *     resident is notified (rule 10).
+         *     resident is notified (rule 10) unless the type is hidden or the booking
+         *     hidden in the portal (rule 21). A time that has already started is refused
+         *     (`starts-in-past`) unless `record_after_the_fact` says the visit is being
+         *     recorded afterwards, which notifies no one (rule 20).
          */
         post: operations["staffBook"];
         delete?: never;
@@ -761,6 +766,48 @@ export interface paths {
         /** The unit's practitioners. */
         get: operations["listPractitioners"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/resident-lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look a resident up by personal identity number, to confirm whom a booking
+         *     is for before making it. The look-up is written to the access log; an
+         *     unknown number gives `resident: null` and records nothing.
+         */
+        post: operations["staffLookUpResident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/schedule-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the unit's templates are published: whether on public holidays (rule 22). */
+        get: operations["getScheduleSettings"];
+        /**
+         * Choose whether the unit's templates publish on public holidays (unit
+         *     admins). Takes effect at the next publication.
+         */
+        put: operations["putScheduleSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -903,7 +950,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        AccessActionName: "view_book" | "view_booking" | "view_cancellation_feed" | "print_summons" | "book" | "rebook" | "cancel" | "mark_arrived" | "mark_entered_in_error" | "set_hidden_in_portal";
+        AccessActionName: "view_book" | "view_booking" | "view_cancellation_feed" | "print_summons" | "book" | "rebook" | "cancel" | "mark_arrived" | "mark_entered_in_error" | "set_hidden_in_portal" | "record_after_the_fact" | "look_up_resident";
         /** @description One line of a unit's access log. */
         AccessLogEntryResponse: {
             action: components["schemas"]["AccessActionName"];
@@ -1261,12 +1308,19 @@ export interface components {
              */
             next_since: string;
         };
+        /**
+         * @description Why a field is invalid: a stable code per kind of mistake, for
+         *     clients to show their own text (the web app translates each one).
+         *     `message` beside it is English, for developers.
+         * @enum {string}
+         */
+        FieldCode: "Required" | "Blank" | "Length" | "Range" | "ControlCharacter" | "Invalid" | "UnknownField" | "OneOf" | "Unknown" | "PnrFormat" | "PnrDate" | "PnrCheckDigit" | "PnrBornInFuture" | "PnrSeparator" | "PhoneFormat" | "EmailFormat" | "TimeFormat" | "SlotLength" | "SlotCount" | "PastMidnight" | "BeforeFrom" | "NotStarted";
         /** @description One invalid field. */
         FieldError: {
-            /** @description A stable code: `required`, `length`, `blank`, `control_character`, `invalid`. */
-            code: string;
+            code: components["schemas"]["FieldCode"];
             /** @description The field's name as sent (`reason_for_visit`), or a header's name. */
             field: string;
+            /** @description English, for developers; people are shown a text chosen by `code`. */
             message: string;
         };
         HealthResponse: {
@@ -1393,16 +1447,34 @@ export interface components {
             type: string;
         };
         PublishRequest: {
+            /**
+             * @description Only report what publishing would create, withdraw and leave in
+             *     conflict; change nothing.
+             */
+            dry_run?: boolean;
             /** Format: date */
             from: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description Last date, not before `from` (`validation-failed`, code `before_from`).
+             */
             to: string;
         };
         PublishResponse: {
             conflicts: components["schemas"]["ConflictResponse"][];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Slots created (in a dry run: that would be).
+             */
             created: number;
-            /** Format: int64 */
+            /** @description True when nothing was changed. */
+            dry_run: boolean;
+            /** @description Public holidays in the range the template was not published on (rule 22). */
+            skipped_holidays: string[];
+            /**
+             * Format: int64
+             * @description Free slots withdrawn (in a dry run: that would be).
+             */
             withdrawn: number;
         };
         /** @description Move a booking to another free slot of the same type, length and practitioner. */
@@ -1425,6 +1497,24 @@ export interface components {
         RegionSettingsRequest: {
             notify_on_staff_cancel: boolean;
         };
+        /**
+         * @description Look a resident up by personal identity number before booking them (the
+         *     number goes in the body, never in a URL).
+         * @example {
+         *       "personal_identity_number": "19121212-1212"
+         *     }
+         */
+        ResidentLookupRequest: {
+            /** @example 19121212-1212 */
+            personal_identity_number: string;
+        };
+        /**
+         * @description Whom the number belongs to: `resident` is null when no resident with it is
+         *     recorded yet (booking them records one).
+         */
+        ResidentLookupResponse: {
+            resident?: null | components["schemas"]["ResidentRef"];
+        };
         /** @description The resident as staff see them. */
         ResidentRef: {
             /** Format: uuid */
@@ -1441,6 +1531,14 @@ export interface components {
          * @enum {string}
          */
         Role: "resident" | "staff" | "unit_admin" | "regional_admin";
+        /** @description How a unit's templates are published. */
+        ScheduleSettings: {
+            /**
+             * @description Whether templates publish on Swedish public holidays and the eves units
+             *     close on (rule 22). Off by default; one-day changes publish regardless.
+             */
+            publish_on_holidays: boolean;
+        };
         SelectionResponse: {
             /** Format: int64 */
             size: number;
@@ -1496,6 +1594,13 @@ export interface components {
             /** @example 19121212-1212 */
             personal_identity_number: string;
             reason_for_visit?: string | null;
+            /**
+             * @description Records a visit whose time has already started (rule 20): without it
+             *     such a time is refused with `starts-in-past`; with it the resident is
+             *     not notified and the access log says so. Only for times that have
+             *     started (`validation-failed`, code `not_started`, otherwise).
+             */
+            record_after_the_fact?: boolean;
             /** Format: uuid */
             slot_id?: string | null;
         };
@@ -1541,6 +1646,11 @@ export interface components {
             /** Format: uuid */
             id: string;
             name?: string | null;
+            /**
+             * Format: uuid
+             * @description The practitioner whose appointment book is the caller's own, if any.
+             */
+            practitioner_id?: string | null;
             /** Format: uuid */
             region?: string | null;
             role: components["schemas"]["StaffRoleName"];
@@ -3858,6 +3968,15 @@ export interface operations {
                     "application/json": components["schemas"]["PublishResponse"];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -3926,6 +4045,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublishResponse"];
+                };
+            };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized` */
@@ -4000,12 +4128,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Published */
+            /** @description Published (or, with `dry_run`, what would be) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "conflicts": [],
+                     *       "created": 312,
+                     *       "dry_run": true,
+                     *       "skipped_holidays": [
+                     *         "2026-12-24",
+                     *         "2026-12-25",
+                     *         "2026-12-31"
+                     *       ],
+                     *       "withdrawn": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["PublishResponse"];
                 };
             };
@@ -4063,7 +4204,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid-date-range` */
+            /** @description `invalid-date-range`, or `validation-failed` with code `before_from` when `to` lies before `from` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5306,12 +5447,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `validation-failed` or `appointment-type-not-usable` */
+            /** @description `validation-failed`, `starts-in-past` or `appointment-type-not-usable` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The time has already started. Pick a time ahead, or record the visit after the fact.",
+                     *       "status": 422,
+                     *       "title": "The time has already started",
+                     *       "type": "https://tidbok.se/problems/starts-in-past"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5603,6 +5752,290 @@ export interface operations {
             };
             /** @description `not-found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    staffLookUpResident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit the booking is for */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResidentLookupRequest"];
+            };
+        };
+        responses: {
+            /** @description The resident, or null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentLookupResponse"];
+                };
+            };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getScheduleSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleSettings"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putScheduleSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleSettings"];
+                };
+            };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
