@@ -304,6 +304,8 @@ export const en: Record<TextKey, string> = {
   'staff.confirmCancelAction': 'Cancel the appointment',
   'staff.confirmHiddenResident': 'The resident gets no message: the booking is not shown to the resident.',
   'staff.confirmSwitchedOff': 'The resident gets no message, because the region has switched off messages when staff change a booking. Contact the resident another way.',
+  'staff.feedOrder': 'The latest comes first.',
+  'staff.feedNewestFirst': 'Cancellations and rebookings, latest first',
   'problem.starts-in-past': 'This time has already started. Choose a later time, or mark that you are recording a visit after the fact.',
 
   'problem.validation-failed': 'Some details need to be corrected.',

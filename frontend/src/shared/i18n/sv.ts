@@ -303,6 +303,8 @@ export const sv = {
   'staff.confirmCancelAction': 'Avboka tiden',
   'staff.confirmHiddenResident': 'Invånaren får inget meddelande: tiden visas inte för invånaren.',
   'staff.confirmSwitchedOff': 'Invånaren får inget meddelande, eftersom regionen har stängt av meddelanden när personal ändrar en tid. Kontakta invånaren på annat sätt.',
+  'staff.feedOrder': 'Den senaste står först.',
+  'staff.feedNewestFirst': 'Avbokningar och ombokningar, den senaste först',
   'problem.starts-in-past': 'Tiden har redan börjat. Välj en tid framåt, eller markera att du registrerar ett besök i efterhand.',
 
   'problem.validation-failed': 'Några uppgifter behöver rättas.',
