@@ -40,6 +40,7 @@ export type ProblemSlug =
   | 'not-eligible'
   | 'date-outside-horizon'
   | 'time-collides'
+  | 'starts-in-past'
   | 'template-overlap'
   | 'invalid-date-range'
   | 'appointment-type-not-usable'

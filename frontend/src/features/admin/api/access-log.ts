@@ -32,6 +32,8 @@ export const getUnitLog = (unit: string, f: LogFilter) =>
           ...(f.action ? { action: f.action } : {}),
           ...(f.from ? { from: `${f.from}T00:00:00Z` } : {}),
           ...(f.to ? { to: `${f.to}T23:59:59Z` } : {}),
+          // Enough lines to group a busy day into a few rows.
+          limit: 1000,
         },
       },
     }),

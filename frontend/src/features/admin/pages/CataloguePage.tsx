@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { Button, Checkbox, Dialog, ErrorNotice, Loading, Page, SelectField, TextField, TableScroll } from '../../../shared/ui'
+import { SaveStatus } from '../../../shared/ui/SaveStatus'
 import { useCatalogue, useRegion, useSaveType, useUpdateRegion } from '../api/catalogue'
 
 type CatalogueType = Schemas['CatalogueTypeResponse']
@@ -16,7 +17,8 @@ const blank: TypeRequest = {
   profession: '',
   mode: 'visit',
   default_length_minutes: 15,
-  portal_policy: 'self_service',
+  // The least the portal may do until the admin chooses more.
+  portal_policy: 'hidden',
   min_age_years: null,
   established_contact_only: false,
   instructions: null,
@@ -41,22 +43,25 @@ export function CataloguePage() {
   const { t } = useI18n()
   const catalogue = useCatalogue()
   const region = useRegion()
-  const updateRegion = useUpdateRegion()
   const save = useSaveType()
   const [editing, setEditing] = useState<{ id: string | null; form: TypeRequest } | null>(null)
+  // What the last save in the table or the dialog did, said beside "Ny tidbokstyp".
+  const [saved, setSaved] = useState<string | null>(null)
   return (
     <Page title={t('admin.catalogueTitle')} wide>
       <p>{t('admin.catalogueIntro')}</p>
-      {region.data && (
-        <Checkbox
-          label={t('admin.notifyOnStaffCancel')}
-          checked={region.data.notify_on_staff_cancel}
-          onChange={(e) => updateRegion.mutate(e.target.checked)}
-        />
-      )}
-      <ErrorNotice error={catalogue.error ?? region.error ?? updateRegion.error} />
+      {region.data && <NotifySetting notify={region.data.notify_on_staff_cancel} />}
+      <ErrorNotice error={catalogue.error ?? region.error ?? save.error} />
       <div className="buttons">
-        <Button onClick={() => setEditing({ id: null, form: blank })}>{t('admin.newType')}</Button>
+        <Button
+          onClick={() => {
+            setSaved(null)
+            setEditing({ id: null, form: blank })
+          }}
+        >
+          {t('admin.newType')}
+        </Button>
+        <SaveStatus message={saved} />
       </div>
       {catalogue.isPending && <Loading />}
       {catalogue.data && (
@@ -88,12 +93,25 @@ export function CataloguePage() {
                   <td>{x.min_age_years ?? '–'}</td>
                   <td>{x.established_contact_only ? t('common.yes') : t('common.no')}</td>
                   <td>
-                    <Button variant="secondary" onClick={() => setEditing({ id: x.id, form: request(x) })} aria-label={`${t('admin.edit')} ${x.name}`}>
+                    <Button
+                      variant="secondary"
+                      onClick={() => {
+                        setSaved(null)
+                        setEditing({ id: x.id, form: request(x) })
+                      }}
+                      aria-label={`${t('admin.edit')} ${x.name}`}
+                    >
                       {t('admin.edit')}
                     </Button>{' '}
                     <Button
                       variant="secondary"
-                      onClick={() => save.mutate({ id: x.id, body: { ...request(x), retired: !x.retired } })}
+                      disabled={save.isPending}
+                      onClick={() => {
+                        setSaved(null)
+                        void save
+                          .mutateAsync({ id: x.id, body: { ...request(x), retired: !x.retired } })
+                          .then((done) => setSaved(t(done.retired ? 'admin.typeRetired' : 'admin.typeUnretired', { name: done.name })), () => undefined)
+                      }}
                       aria-label={`${x.retired ? t('admin.unretire') : t('admin.retire')} ${x.name}`}
                     >
                       {x.retired ? t('admin.unretire') : t('admin.retire')}
@@ -106,13 +124,48 @@ export function CataloguePage() {
         </TableScroll>
       )}
       <Dialog title={editing?.id ? t('admin.edit') : t('admin.newType')} open={editing !== null} onClose={() => setEditing(null)}>
-        {editing && <TypeForm initial={editing.form} id={editing.id} onDone={() => setEditing(null)} />}
+        {editing && (
+          <TypeForm
+            initial={editing.form}
+            id={editing.id}
+            onDone={(done) => {
+              setEditing(null)
+              setSaved(t('admin.typeSaved', { name: done.name }))
+            }}
+          />
+        )}
       </Dialog>
     </Page>
   )
 }
 
-function TypeForm({ initial, id, onDone }: { initial: TypeRequest; id: string | null; onDone: () => void }) {
+/** Rule 10's switch, saved as soon as it is changed and confirmed beside it. */
+function NotifySetting({ notify }: { notify: boolean }) {
+  const { t } = useI18n()
+  const update = useUpdateRegion()
+  // The box follows the click at once; the server's answer confirms it or puts it back.
+  const [checked, setChecked] = useState(notify)
+  return (
+    <div className="inline-save">
+      <Checkbox
+        label={t('admin.notifyOnStaffCancel')}
+        checked={checked}
+        onChange={(e) => {
+          const next = e.target.checked
+          setChecked(next)
+          void update.mutateAsync(next).then(
+            (region) => setChecked(region.notify_on_staff_cancel),
+            () => setChecked(!next),
+          )
+        }}
+      />
+      <SaveStatus message={update.isSuccess && !update.isPending ? t(update.data.notify_on_staff_cancel ? 'admin.notifyOnSaved' : 'admin.notifyOffSaved') : null} />
+      <ErrorNotice error={update.error} />
+    </div>
+  )
+}
+
+function TypeForm({ initial, id, onDone }: { initial: TypeRequest; id: string | null; onDone: (saved: CatalogueType) => void }) {
   const { t } = useI18n()
   const save = useSaveType()
   const [form, setForm] = useState(initial)
@@ -124,6 +177,7 @@ function TypeForm({ initial, id, onDone }: { initial: TypeRequest; id: string | 
         void save.mutateAsync({ id, body: form }).then(onDone, () => undefined)
       }}
     >
+      <div className="form-grid">
       <TextField label={t('admin.name')} required maxLength={100} value={form.name} error={fields.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
       <TextField label={t('admin.profession')} required maxLength={100} value={form.profession} error={fields.profession} onChange={(e) => setForm({ ...form, profession: e.target.value })} />
       <SelectField label={t('admin.mode')} value={form.mode} onChange={(e) => setForm({ ...form, mode: e.target.value as TypeRequest['mode'] })}>
@@ -158,9 +212,12 @@ function TypeForm({ initial, id, onDone }: { initial: TypeRequest; id: string | 
         onChange={(e) => setForm({ ...form, min_age_years: e.target.value === '' ? null : Number(e.target.value) })}
       />
       <Checkbox label={t('admin.established')} checked={form.established_contact_only ?? false} onChange={(e) => setForm({ ...form, established_contact_only: e.target.checked })} />
-      <TextField label={t('admin.instructions')} maxLength={1000} value={form.instructions ?? ''} onChange={(e) => setForm({ ...form, instructions: e.target.value || null })} />
+      <div className="form-grid__wide">
+        <TextField label={t('admin.instructions')} maxLength={1000} value={form.instructions ?? ''} onChange={(e) => setForm({ ...form, instructions: e.target.value || null })} />
+      </div>
+      </div>
       {!(save.error instanceof ProblemError && save.error.slug === 'validation-failed') && <ErrorNotice error={save.error} />}
-      <div className="buttons">
+      <div className="buttons dialog__footer">
         <Button type="submit" disabled={save.isPending}>
           {t('common.save')}
         </Button>

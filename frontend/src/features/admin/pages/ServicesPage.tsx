@@ -9,6 +9,8 @@ import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, TextArea } from '
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
 import { importSelection, previewTerms, setActivation, setUpService, updateTerms, useServiceChange, useServices, type ServiceName } from '../api/services'
 import { useMe } from '../api/staff-me'
+import { termsRemovals } from '../lib/terms-check'
+import { SaveStatus } from '../../../shared/ui/SaveStatus'
 
 const SERVICES: [ServiceName, TextKey][] = [
   ['book_online', 'units.bookOnline'],
@@ -58,7 +60,8 @@ function Service({ unitId, name, label, setting }: { unitId: string; name: Servi
       )}
       {setting && (
         <p>
-          <strong>{setting.active ? t('admin.active') : t('admin.inactive')}</strong> · {t(`admin.audience.${setting.audience}` as TextKey)}
+          <strong>{setting.active ? t('admin.active') : t('admin.inactive')}</strong> · {t(`admin.audience.${setting.audience}` as TextKey)}{' '}
+          <SaveStatus message={setUp.isSuccess ? t('admin.setUpDone') : null} />
         </p>
       )}
       {setting && session?.role === 'unit_admin' && (
@@ -75,22 +78,29 @@ function Service({ unitId, name, label, setting }: { unitId: string; name: Servi
 function TermsEditor({ unitId, name, setting }: { unitId: string; name: ServiceName; setting: Schemas['AdminServiceResponse'] }) {
   const { t } = useI18n()
   const [text, setText] = useState(setting.terms_markdown)
-  const [preview, setPreview] = useState<string | null>(null)
+  // The preview with the text it was made from, to tell what the sanitiser took out.
+  const [preview, setPreview] = useState<{ html: string; markdown: string } | null>(null)
   const [previewError, setPreviewError] = useState<unknown>(null)
   const area = useRef<HTMLTextAreaElement>(null)
   const save = useServiceChange(unitId, (markdown: string) => updateTerms(unitId, name, markdown))
+  const edit = (next: string) => {
+    setText(next)
+    if (save.isSuccess) save.reset()
+  }
   const wrap = (before: string, after = before) => {
     const el = area.current
     if (!el) return
     const { selectionStart: a, selectionEnd: b } = el
-    setText(text.slice(0, a) + before + text.slice(a, b) + after + text.slice(b))
+    edit(text.slice(0, a) + before + text.slice(a, b) + after + text.slice(b))
   }
   const bullet = () => {
     const el = area.current
     const at = el?.selectionStart ?? text.length
     const lineStart = text.lastIndexOf('\n', at - 1) + 1
-    setText(`${text.slice(0, lineStart)}- ${text.slice(lineStart)}`)
+    edit(`${text.slice(0, lineStart)}- ${text.slice(lineStart)}`)
   }
+  const removed = preview ? termsRemovals(preview.markdown) : null
+  const service = t(`admin.service.${name}` as TextKey)
   return (
     <form
       onSubmit={(e) => {
@@ -110,7 +120,7 @@ function TermsEditor({ unitId, name, setting }: { unitId: string; name: ServiceN
           • –
         </Button>
       </div>
-      <TextArea ref={area} label={`${t('admin.terms')} (${name})`} hint={t('admin.termsHelp')} rows={10} maxLength={10000} value={text} onChange={(e) => setText(e.target.value)} />
+      <TextArea ref={area} label={t('admin.termsFor', { service })} hint={t('admin.termsHelp')} rows={10} maxLength={10000} value={text} onChange={(e) => edit(e.target.value)} />
       <div className="buttons">
         <Button type="submit" disabled={save.isPending}>
           {t('common.save')}
@@ -119,20 +129,24 @@ function TermsEditor({ unitId, name, setting }: { unitId: string; name: ServiceN
           variant="secondary"
           onClick={() => {
             setPreviewError(null)
-            previewTerms(text)
-              .then((p) => setPreview(p.terms_html))
+            const markdown = text
+            previewTerms(markdown)
+              .then((p) => setPreview({ html: p.terms_html, markdown }))
               .catch(setPreviewError)
           }}
         >
           {t('admin.preview')}
         </Button>
+        <SaveStatus message={save.isSuccess ? t('admin.termsSaved') : null} />
       </div>
       <ErrorNotice error={save.error ?? previewError} />
-      {save.isSuccess && <Notice kind="success">{t('common.saved')}</Notice>}
       {preview !== null && (
         <section aria-label={t('admin.previewTitle')}>
           <h4>{t('admin.previewTitle')}</h4>
-          <div className="terms" dangerouslySetInnerHTML={{ __html: preview }} />
+          {removed?.code && <Notice kind="warning">{t('admin.removedCode')}</Notice>}
+          {removed && removed.tags.length > 0 && <Notice kind="warning">{t('admin.removedTags', { tags: removed.tags.map((x) => `<${x}>`).join(', ') })}</Notice>}
+          {preview.markdown !== text && <p className="muted">{t('admin.previewStale')}</p>}
+          <div className="terms" dangerouslySetInnerHTML={{ __html: preview.html }} />
         </section>
       )}
     </form>
@@ -152,22 +166,44 @@ function Activation({ unitId, name, setting }: { unitId: string; name: ServiceNa
       }}
     >
       <h3>{t('admin.activate')}</h3>
-      <Checkbox label={t('admin.active')} checked={active} onChange={(e) => setActive(e.target.checked)} />
+      <Checkbox
+        label={t('admin.active')}
+        checked={active}
+        onChange={(e) => {
+          setActive(e.target.checked)
+          save.reset()
+        }}
+      />
       <fieldset>
         <legend>{t('admin.selection')}</legend>
         {(['all_residents', 'restricted_selection'] as const).map((a) => (
           <label key={a} className="choice">
-            <input type="radio" name={`audience-${name}`} value={a} checked={audience === a} onChange={() => setAudience(a)} />
+            <input
+              type="radio"
+              name={`audience-${name}`}
+              value={a}
+              checked={audience === a}
+              onChange={() => {
+                setAudience(a)
+                save.reset()
+              }}
+            />
             <span>{t(`admin.audience.${a}` as TextKey)}</span>
           </label>
         ))}
       </fieldset>
       <ErrorNotice error={save.error} />
-      {save.isSuccess && <Notice kind="success">{t('common.saved')}</Notice>}
       <div className="buttons">
         <Button type="submit" disabled={save.isPending}>
           {t('common.save')}
         </Button>
+        <SaveStatus
+          message={
+            save.isSuccess
+              ? t('admin.activationSaved', { state: (active ? t('admin.active') : t('admin.inactive')).toLowerCase(), audience: t(`admin.audience.${audience}` as TextKey).toLowerCase() })
+              : null
+          }
+        />
       </div>
     </form>
   )

@@ -1,10 +1,13 @@
+// The unit's access log: who read or changed patients' data, grouped so that
+// a morning of looking at the book is one row, not forty.
 import { useState } from 'react'
 import { useI18n, type TextKey } from '../../../shared/i18n'
-import { formatInstant } from '../../../shared/lib/dates'
-import { ErrorNotice, Loading, Page, SelectField, TextField, TableScroll } from '../../../shared/ui'
+import { formatDateLong } from '../../../shared/lib/dates'
+import { ErrorNotice, Loading, Page, SelectField, TextField } from '../../../shared/ui'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
 import { ACCESS_ACTIONS, useUnitLog, type LogFilter } from '../api/access-log'
 import { useMe } from '../api/staff-me'
+import { groupLog, timeOf } from '../lib/log-groups'
 
 export function UnitLogPage() {
   const { t, lang } = useI18n()
@@ -12,9 +15,12 @@ export function UnitLogPage() {
   const [unitId, setUnitId] = useState<string | null>(null)
   const [filter, setFilter] = useState<LogFilter>({ action: '', from: '', to: '' })
   const log = useUnitLog(unitId, filter)
+  const groups = log.data ? groupLog(log.data) : null
   return (
     <Page title={t('admin.logTitle')} wide>
-      <p>{t('admin.logIntro')}</p>
+      <p>
+        {t('admin.logIntro')} {t('admin.logGrouped')}
+      </p>
       <div className="toolbar">
         {me.data && <UnitPicker me={me.data} value={unitId} onChange={setUnitId} />}
         <SelectField label={t('admin.action')} value={filter.action} onChange={(e) => setFilter({ ...filter, action: ACCESS_ACTIONS.find((a) => a === e.target.value) ?? '' })}>
@@ -30,31 +36,43 @@ export function UnitLogPage() {
       </div>
       {log.isPending && unitId && <Loading />}
       <ErrorNotice error={me.error ?? log.error} />
-      {log.data && (
-        <TableScroll label={t('admin.logTitle')}>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">{t('log.when')}</th>
-                <th scope="col">{t('log.who')}</th>
-                <th scope="col">{t('log.what')}</th>
-                <th scope="col">{t('common.resident')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.data.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatInstant(e.at, lang)}</td>
+      {groups && (
+        <table className="data log">
+          <caption className="visually-hidden">{t('admin.logTitle')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('log.when')}</th>
+              <th scope="col">{t('log.who')}</th>
+              <th scope="col">{t('log.what')}</th>
+              <th scope="col">{t('common.resident')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => {
+              const from = timeOf(g.first)
+              const to = timeOf(g.last)
+              return (
+                <tr key={g.key}>
                   <td>
-                    {e.actor_name ?? e.actor_id} <span className="muted">({t(`role.${e.actor_role}` as TextKey)})</span>
+                    {formatDateLong(g.date, lang)}
+                    <br />
+                    {from === to ? `${t('staff.at')} ${from}` : `${from}–${to}`}
                   </td>
-                  <td>{t(`log.action.${e.action}` as TextKey)}</td>
-                  <td className="muted">{e.resident_id.slice(0, 8)}</td>
+                  <td>
+                    {g.actorName ?? t('admin.unknownActor')}
+                    <br />
+                    <span className="muted">{t(`role.${g.actorRole}` as TextKey)}</span>
+                  </td>
+                  <td>
+                    {t(`log.action.${g.action}` as TextKey)}
+                    {g.count > 1 && <span className="muted"> ({t('admin.times', { n: g.count })})</span>}
+                  </td>
+                  <td>{g.patients === 1 ? t('admin.onePatient') : t('admin.patientCount', { n: g.patients })}</td>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+              )
+            })}
+          </tbody>
+        </table>
       )}
     </Page>
   )

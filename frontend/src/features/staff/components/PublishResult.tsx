@@ -1,14 +1,26 @@
-import type { Schemas } from '../../../shared/api/client'
 import { useI18n } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
 import { Notice } from '../../../shared/ui'
+import type { PublishOutcome } from '../lib/publish-plan'
 
-/** What a publication did, with the booked slots staff must resolve. */
-export function PublishResult({ result }: { result: Schemas['PublishResponse'] }) {
+/** What a publication did (or, as a preview, would do), with the booked slots
+ * staff must resolve and the public holidays left out. */
+export function PublishResult({ result, preview = false }: { result: PublishOutcome; preview?: boolean }) {
   const { t, lang } = useI18n()
-  return (
-    <Notice kind={result.conflicts.length ? 'warning' : 'success'}>
-      <p>{t('schedule.published', { created: result.created, withdrawn: result.withdrawn })}</p>
+  const holidays = result.skipped_holidays ?? []
+  const body = (
+    <>
+      <p>{t(preview ? 'schedule.wouldPublish' : 'schedule.published', { created: result.created, withdrawn: result.withdrawn })}</p>
+      {holidays.length > 0 && (
+        <>
+          <p>{t('schedule.skippedHolidays', { n: holidays.length })}</p>
+          <ul>
+            {holidays.map((d) => (
+              <li key={d}>{formatDateLong(d, lang)}</li>
+            ))}
+          </ul>
+        </>
+      )}
       {result.conflicts.length > 0 && (
         <>
           <p>{t('schedule.conflicts')}</p>
@@ -21,6 +33,9 @@ export function PublishResult({ result }: { result: Schemas['PublishResponse'] }
           </ul>
         </>
       )}
-    </Notice>
+    </>
   )
+  // A preview is part of a question, not news: no live region of its own.
+  if (preview) return body
+  return <Notice kind={result.conflicts.length ? 'warning' : 'success'}>{body}</Notice>
 }

@@ -6,15 +6,31 @@ import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatDateLong, formatInstant } from '../../../shared/lib/dates'
 import { Button, Checkbox, ErrorNotice, SelectField, TextArea, TextField } from '../../../shared/ui'
+import { ConfirmDialog } from '../../../shared/ui/ConfirmDialog'
 import { markArrived, markEnteredInError, openSummons, setHidden, staffCancel, staffRebook, useBookingAction } from '../api/booking-actions'
 import { useStaffBook } from '../api/staff-book'
 
 type BookSlot = Schemas['BookSlotResponse']
 type StaffBooking = Schemas['StaffBookingResponse']
 
-export function SlotDialogBody({ unitId, slot, freeSlots, onDone }: { unitId: string; slot: BookSlot; freeSlots: BookSlot[]; onDone: () => void }) {
+/** Rule 20: a slot that has started can no longer be booked. */
+export const hasStarted = (slot: Pick<BookSlot, 'starts_at'>, now: Date) => new Date(slot.starts_at).getTime() <= now.getTime()
+
+interface BodyProps {
+  unitId: string
+  slot: BookSlot
+  /** Free slots in the future, to move a booking to. */
+  freeSlots: BookSlot[]
+  /** Whether the region notifies residents of staff changes; null when unknown. */
+  regionNotifies: boolean | null
+  now: Date
+  onDone: () => void
+}
+
+export function SlotDialogBody({ unitId, slot, freeSlots, regionNotifies, now, onDone }: BodyProps) {
   const { t, lang } = useI18n()
   const active = slot.bookings.find((b) => b.status === 'booked' || b.status === 'arrived')
+  const past = hasStarted(slot, now)
   return (
     <div>
       <p>
@@ -23,7 +39,14 @@ export function SlotDialogBody({ unitId, slot, freeSlots, onDone }: { unitId: st
         </strong>{' '}
         ({t('common.minutes', { n: slot.length_minutes })}) – {slot.appointment_type.name}, {slot.practitioner.name}
       </p>
-      {active ? <BookingActions booking={active} freeSlots={freeSlots} onDone={onDone} /> : slot.state === 'free' && <BookForm unitId={unitId} slot={slot} onDone={onDone} />}
+      {active ? (
+        <BookingActions booking={active} freeSlots={freeSlots} regionNotifies={regionNotifies} onDone={onDone} />
+      ) : slot.state === 'free' && past ? (
+        // Rule 20: a time that has started is not offered for booking.
+        <p>{t('staff.slotPast')}</p>
+      ) : (
+        slot.state === 'free' && <BookForm unitId={unitId} slot={slot} onDone={onDone} />
+      )}
       {slot.bookings.filter((b) => b !== active).length > 0 && (
         <>
           <h3>{t('staff.booking')}</h3>
@@ -78,24 +101,40 @@ function BookForm({ unitId, slot, onDone }: { unitId: string; slot: BookSlot; on
   )
 }
 
-function BookingActions({ booking, freeSlots, onDone }: { booking: StaffBooking; freeSlots: BookSlot[]; onDone: () => void }) {
+/** What the resident hears of a change to this booking (rules 1, 10, 21):
+ * nothing when it never reaches them, otherwise a message unless the region
+ * has switched staff-change notices off. */
+export type ResidentNotice = 'told' | 'hidden' | 'switched-off'
+
+export function residentNotice(booking: StaffBooking, regionNotifies: boolean | null): ResidentNotice {
+  if (booking.hidden_in_portal || booking.appointment_type.portal_policy === 'hidden') return 'hidden'
+  return regionNotifies === false ? 'switched-off' : 'told'
+}
+
+function BookingActions({ booking, freeSlots, regionNotifies, onDone }: { booking: StaffBooking; freeSlots: BookSlot[]; regionNotifies: boolean | null; onDone: () => void }) {
   const { t, lang } = useI18n()
   const [reason, setReason] = useState('')
+  const [reasonError, setReasonError] = useState<string | undefined>(undefined)
   const [target, setTarget] = useState('')
+  const [confirming, setConfirming] = useState<'void' | 'cancel' | null>(null)
   const [summonsError, setSummonsError] = useState<unknown>(null)
   const arrived = useBookingAction(markArrived)
   const error = useBookingAction(markEnteredInError)
   const cancel = useBookingAction(({ id, reason }: { id: string; reason: string }) => staffCancel(id, reason))
   const rebook = useBookingAction(({ id, slot }: { id: string; slot: string }) => staffRebook(id, slot))
   const hide = useBookingAction(({ id, hidden }: { id: string; hidden: boolean }) => setHidden(id, hidden))
-  const failure = arrived.error ?? error.error ?? cancel.error ?? rebook.error ?? hide.error ?? summonsError
-  const options = freeSlots
+  const failure = arrived.error ?? rebook.error ?? hide.error ?? summonsError
+  const notice = residentNotice(booking, regionNotifies)
+  const told = (key: 'void' | 'cancel') =>
+    notice === 'hidden' ? t('staff.confirmHiddenResident') : notice === 'switched-off' ? t('staff.confirmSwitchedOff') : t(key === 'void' ? 'staff.confirmVoidTold' : 'staff.confirmCancelTold')
+  const when = `${formatDateLong(booking.local_date, lang)} ${t('staff.at')} ${booking.local_start_time}`
+  const who = booking.resident.name ?? booking.resident.personal_identity_number
   return (
     <div>
       <dl className="card">
         <dt>{t('common.resident')}</dt>
         <dd>
-          {booking.resident.name} <span className="muted">{booking.resident.personal_identity_number}</span>
+          {booking.resident.name} <span className="muted nowrap">{booking.resident.personal_identity_number}</span>
         </dd>
         <dt>{t('book.reasonTitle')}</dt>
         <dd>{booking.reason_for_visit ?? '–'}</dd>
@@ -130,7 +169,13 @@ function BookingActions({ booking, freeSlots, onDone }: { booking: StaffBooking;
         >
           {t('staff.summons')}
         </Button>
-        <Button variant="secondary" onClick={() => void error.mutateAsync(booking.id).then(onDone, () => undefined)}>
+        <Button
+          variant="secondary"
+          onClick={() => {
+            error.reset()
+            setConfirming('void')
+          }}
+        >
           {t('staff.enteredInError')}
         </Button>
       </div>
@@ -144,7 +189,7 @@ function BookingActions({ booking, freeSlots, onDone }: { booking: StaffBooking;
           >
             <SelectField label={t('staff.rebookTo')} value={target} onChange={(e) => setTarget(e.target.value)}>
               <option value="">–</option>
-              {options.map((s) => (
+              {freeSlots.map((s) => (
                 <option key={s.id} value={s.id}>
                   {formatDateLong(s.local_date, lang)} {s.local_start_time} – {s.appointment_type.name}, {s.practitioner.name}
                 </option>
@@ -155,18 +200,61 @@ function BookingActions({ booking, freeSlots, onDone }: { booking: StaffBooking;
             </Button>
           </form>
           <form
+            noValidate
             onSubmit={(e) => {
               e.preventDefault()
-              if (reason.trim()) void cancel.mutateAsync({ id: booking.id, reason }).then(onDone, () => undefined)
+              if (!reason.trim()) {
+                setReasonError(t('staff.cancelReasonRequired'))
+                return
+              }
+              setReasonError(undefined)
+              cancel.reset()
+              setConfirming('cancel')
             }}
           >
-            <TextArea label={t('cancel.reason')} required value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
-            <Button type="submit" variant="danger" disabled={!reason.trim()}>
+            <TextArea label={t('cancel.reason')} required value={reason} error={reasonError} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+            <Button type="submit" variant="danger">
               {t('bookings.cancel')}
             </Button>
           </form>
         </>
       )}
+      <ConfirmDialog
+        open={confirming === 'void'}
+        title={t('staff.confirmVoidTitle')}
+        confirmLabel={t('staff.confirmVoidAction')}
+        pending={error.isPending}
+        error={<ErrorNotice error={error.error} />}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => void error.mutateAsync(booking.id).then(onDone, () => undefined)}
+      >
+        <p>
+          <strong>
+            {when} – {who}
+          </strong>
+        </p>
+        <p>
+          {t('staff.confirmVoid')} {told('void')}
+        </p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirming === 'cancel'}
+        title={t('staff.confirmCancelTitle')}
+        confirmLabel={t('staff.confirmCancelAction')}
+        pending={cancel.isPending}
+        error={<ErrorNotice error={cancel.error} />}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => void cancel.mutateAsync({ id: booking.id, reason }).then(onDone, () => undefined)}
+      >
+        <p>
+          <strong>
+            {when} – {who}
+          </strong>
+        </p>
+        <p>
+          {t('staff.confirmCancel', { reason: reason.trim() })} {told('cancel')}
+        </p>
+      </ConfirmDialog>
     </div>
   )
 }

@@ -1,25 +1,55 @@
 // The appointment book as a week grid, like PMO's: days as columns, time as
 // rows, slots coloured by type, bookings with resident and reason, cancelled
 // bookings struck through with their reason.
+//
+// One CSS grid holds every day (each day a subgrid of its rows): a row is five
+// minutes with a small minimum height and grows to fit what a slot says, so a
+// 10-minute slot shows its whole text and every day keeps the same rows.
+// Times that have started are grey and no longer offered (rule 20); a line
+// marks now on today's column.
 import type { Schemas } from '../../../shared/api/client'
-import { useI18n } from '../../../shared/i18n'
-import { addDays, formatDateShort, stockholmMinutes } from '../../../shared/lib/dates'
+import { useI18n, type TextKey } from '../../../shared/i18n'
+import { addDays, formatDateShort, stockholmMinutes, todayInStockholm } from '../../../shared/lib/dates'
 import { typeColours } from './colours'
+import { hasStarted } from './SlotDialog'
 
 type BookSlot = Schemas['BookSlotResponse']
 const ROW = 5 // minutes per grid row
 
-export function WeekGrid({ monday, slots, onOpen }: { monday: string; slots: BookSlot[]; onOpen: (slot: BookSlot) => void }) {
+/** The hours the grid shows: from the hour of the first slot to the end of the last (08–17 when empty). */
+export function gridHours(slots: Pick<BookSlot, 'starts_at' | 'length_minutes'>[]): { first: number; last: number } {
+  if (slots.length === 0) return { first: 8 * 60, last: 17 * 60 }
+  const starts = slots.map((s) => stockholmMinutes(s.starts_at))
+  const first = Math.floor(Math.min(...starts) / 60) * 60
+  const last = Math.ceil(Math.max(...slots.map((s, i) => (starts[i] ?? 0) + s.length_minutes)) / 60) * 60
+  return { first, last }
+}
+
+/** Monday–Friday, and a weekend day only when it has slots. */
+export function gridDays(monday: string, slots: Pick<BookSlot, 'local_date'>[]): string[] {
+  return Array.from({ length: 7 }, (_, i) => addDays(monday, i)).filter((d, i) => i < 5 || slots.some((s) => s.local_date === d))
+}
+
+interface Props {
+  monday: string
+  slots: BookSlot[]
+  now: Date
+  onOpen: (slot: BookSlot) => void
+}
+
+export function WeekGrid({ monday, slots, now, onOpen }: Props) {
   const { t, lang } = useI18n()
-  const days = Array.from({ length: 7 }, (_, i) => addDays(monday, i)).filter(
-    (d, i) => i < 5 || slots.some((s) => s.local_date === d),
-  )
+  const days = gridDays(monday, slots)
   const colours = typeColours(slots.map((s) => s.appointment_type.id))
-  const minutes = slots.map((s) => stockholmMinutes(s.starts_at))
-  const first = minutes.length ? Math.floor(Math.min(...minutes) / 60) * 60 : 8 * 60
-  const last = slots.length ? Math.max(...slots.map((s) => stockholmMinutes(s.starts_at) + s.length_minutes)) : 17 * 60
+  const { first, last } = gridHours(slots)
   const rows = Math.max(12, Math.ceil((last - first) / ROW))
   const hours = Array.from({ length: Math.ceil((last - first) / 60) }, (_, i) => first + i * 60)
+  const today = todayInStockholm(now)
+  const nowMinutes = stockholmMinutes(now.toISOString())
+  const showNow = days.includes(today) && nowMinutes >= first && nowMinutes < last
+  // Row 1 holds the day headings; row 2 is `first`.
+  const rowOf = (minutes: number) => Math.floor((minutes - first) / ROW) + 2
+  const whole = `1 / span ${rows + 1}`
 
   if (slots.length === 0) return <p>{t('staff.noSlots')}</p>
   return (
@@ -31,28 +61,48 @@ export function WeekGrid({ monday, slots, onOpen }: { monday: string; slots: Boo
             {name}
           </li>
         ))}
+        <li>
+          <span className="legend__past" aria-hidden="true" />
+          {t('staff.pastLegend')}
+        </li>
       </ul>
-      <div className="week" style={{ gridTemplateColumns: `3rem repeat(${days.length}, minmax(11rem, 1fr))` }}>
-        <div aria-hidden="true">
-          <h3>&nbsp;</h3>
-          <div className="week__col" style={{ gridTemplateRows: `repeat(${rows}, 1.05rem)`, borderLeft: 'none' }}>
-            {hours.map((h) => (
-              <span key={h} className="hour" style={{ gridRow: `${(h - first) / ROW + 1} / span 12` }}>
-                {String(h / 60).padStart(2, '0')}:00
-              </span>
-            ))}
-          </div>
+      <div className="week" style={{ gridTemplateColumns: `3.25rem repeat(${days.length}, minmax(10.5rem, 1fr))`, gridTemplateRows: `auto repeat(${rows}, minmax(.6rem, auto))` }}>
+        <div className="week__hours" aria-hidden="true" style={{ gridRow: whole }}>
+          {hours.map((h) => (
+            <span key={h} className="hour" style={{ gridRow: `${rowOf(h)} / span ${60 / ROW}` }}>
+              {String(h / 60).padStart(2, '0')}:00
+            </span>
+          ))}
         </div>
         {days.map((day) => (
-          <section key={day} className="week__day" aria-label={formatDateShort(day, lang)}>
-            <h3>{formatDateShort(day, lang)}</h3>
-            <div className="week__col" style={{ gridTemplateRows: `repeat(${rows}, 1.05rem)` }}>
-              {slots
-                .filter((s) => s.local_date === day)
-                .map((s) => (
-                  <SlotBlock key={s.id} slot={s} first={first} colour={colours.get(s.appointment_type.id) ?? '#fff'} onOpen={onOpen} />
-                ))}
-            </div>
+          <section key={day} className={day === today ? 'week__day week__day--today' : 'week__day'} aria-label={formatDateShort(day, lang)} style={{ gridRow: whole }}>
+            <h3>
+              {formatDateShort(day, lang)}
+              {day === today && <span className="visually-hidden"> ({t('staff.today')})</span>}
+            </h3>
+            {hours.map((h) => (
+              <div key={h} className="week__hourline" aria-hidden="true" style={{ gridRow: `${rowOf(h)} / span ${60 / ROW}` }} />
+            ))}
+            {slots
+              .filter((s) => s.local_date === day)
+              .map((s) => {
+                const start = stockholmMinutes(s.starts_at)
+                return (
+                  <SlotBlock
+                    key={s.id}
+                    slot={s}
+                    row={`${rowOf(start)} / span ${Math.max(1, Math.round(s.length_minutes / ROW))}`}
+                    colour={colours.get(s.appointment_type.id) ?? '#fff'}
+                    past={hasStarted(s, now)}
+                    onOpen={onOpen}
+                  />
+                )
+              })}
+            {day === today && showNow && (
+              <div className="now-line" role="img" aria-label={t('staff.nowLine', { time: `${String(Math.floor(nowMinutes / 60)).padStart(2, '0')}:${String(nowMinutes % 60).padStart(2, '0')}` })} style={{ gridRow: `${rowOf(nowMinutes)}` }}>
+                <span style={{ top: `${(((nowMinutes - first) % ROW) / ROW) * 100}%` }} />
+              </div>
+            )}
           </section>
         ))}
       </div>
@@ -60,45 +110,56 @@ export function WeekGrid({ monday, slots, onOpen }: { monday: string; slots: Boo
   )
 }
 
-function SlotBlock({ slot, first, colour, onOpen }: { slot: BookSlot; first: number; colour: string; onOpen: (slot: BookSlot) => void }) {
+function SlotBlock({ slot, row, colour, past, onOpen }: { slot: BookSlot; row: string; colour: string; past: boolean; onOpen: (slot: BookSlot) => void }) {
   const { t } = useI18n()
-  const start = (stockholmMinutes(slot.starts_at) - first) / ROW + 1
-  const span = Math.max(1, Math.round(slot.length_minutes / ROW))
   const active = slot.bookings.find((b) => b.status === 'booked' || b.status === 'arrived')
   const ended = slot.bookings.filter((b) => b !== active)
   const latest = ended[ended.length - 1]
+  const withdrawn = slot.state === 'withdrawn'
+  const state = active ? null : withdrawn ? t('staff.withdrawn') : past ? t('staff.past') : t('staff.free')
+  const heading = (
+    <>
+      <span className="slot__time">{slot.local_start_time}</span> {slot.appointment_type.name}
+    </>
+  )
+  // A free time that has started offers nothing: text, not a button.
+  if (!active && !latest && past) {
+    return (
+      <div className="slot slot--past" style={{ gridRow: row }}>
+        {heading} · <em>{state}</em>
+      </div>
+    )
+  }
   const label = [
     slot.local_start_time,
     slot.appointment_type.name,
     slot.practitioner.name,
-    active ? `${active.resident.name ?? active.resident.personal_identity_number}, ${active.reason_for_visit ?? ''}` : t('staff.free'),
-    ...ended.map((b) => `${t(`status.${b.status}`)}: ${b.resident.name ?? ''} ${b.cancellation?.reason ?? ''}`),
+    active ? `${active.resident.name ?? active.resident.personal_identity_number}, ${active.reason_for_visit ?? ''}` : state,
+    ...ended.map((b) => `${t(`status.${b.status}` as TextKey)}: ${b.resident.name ?? ''} ${b.cancellation?.reason ?? ''}`),
+    ...(past && active ? [t('staff.past').toLowerCase()] : []),
   ].join(', ')
+  const kind = past ? 'slot--past' : active ? 'slot--booked' : withdrawn ? 'slot--withdrawn' : 'slot--free'
   return (
-    <button
-      type="button"
-      className={`slot ${active ? 'slot--booked' : slot.state === 'withdrawn' ? 'slot--withdrawn' : 'slot--free'}`}
-      style={{ gridRow: `${start} / span ${span}`, background: slot.state === 'withdrawn' ? undefined : colour }}
-      aria-label={label}
-      onClick={() => onOpen(slot)}
-    >
-      <span className="slot__time">{slot.local_start_time}</span> {slot.appointment_type.name}
-      <br />
+    <button type="button" className={`slot ${kind}`} style={{ gridRow: row, background: past || withdrawn ? undefined : colour }} aria-label={label} onClick={() => onOpen(slot)}>
+      {heading}{' '}
       {active ? (
-        <>
+        <span className="slot__who">
           <strong>{active.resident.name ?? active.resident.personal_identity_number}</strong>
           {active.status === 'arrived' && ` (${t('status.arrived')})`}
           {active.reason_for_visit && <> – {active.reason_for_visit}</>}
-        </>
-      ) : latest ? (
-        // The latest ended booking, struck through with its reason (rule 11);
-        // the whole history is in the dialog and the label.
-        <del>
-          {latest.resident.name ?? latest.resident.personal_identity_number}
-          {latest.cancellation && ` – ${latest.cancellation.reason}`}
-        </del>
+        </span>
       ) : (
-        slot.state === 'free' && <em>{t('staff.free')}</em>
+        <span className="slot__who">
+          {latest && (
+            // The latest ended booking, struck through with its reason (rule
+            // 11); the whole history is in the dialog and the label.
+            <del>
+              {latest.resident.name ?? latest.resident.personal_identity_number}
+              {latest.cancellation && ` – ${latest.cancellation.reason}`}
+            </del>
+          )}{' '}
+          <em>{state}</em>
+        </span>
       )}
     </button>
   )

@@ -1,33 +1,44 @@
 import { useEffect, useState } from 'react'
 import { useI18n } from '../../../shared/i18n'
 import { addDays, isoWeek, mondayOf, todayInStockholm } from '../../../shared/lib/dates'
-import { Button, Dialog, ErrorNotice, Loading, Page, SelectField } from '../../../shared/ui'
+import { Button, Dialog, ErrorNotice, Loading, Page, SelectField, TextField } from '../../../shared/ui'
+import { UnitPicker } from '../../../shared/ui/UnitPicker'
 import { useBook } from '../api/get-book'
 import { usePractitioners } from '../api/get-practitioners'
+import { useRegion } from '../api/get-region'
 import { useStaffMe } from '../api/get-staff-me'
 import { useUnitCatalogue } from '../api/get-unit-catalogue'
 import { NewBookingForm } from '../components/NewBookingDialog'
-import { SlotDialogBody } from '../components/SlotDialog'
-import { UnitPicker } from '../../../shared/ui/UnitPicker'
+import { hasStarted, SlotDialogBody } from '../components/SlotDialog'
 import { WeekGrid } from '../components/WeekGrid'
+import { useNow } from '../lib/now'
+import { choosePractitioner } from '../lib/practitioner'
 
 export function BookWeekPage() {
   const { t } = useI18n()
   const me = useStaffMe()
+  const region = useRegion()
+  const now = useNow()
   const [unitId, setUnitId] = useState<string | null>(null)
   const [practitionerId, setPractitionerId] = useState<string | null>(null)
   const [monday, setMonday] = useState(() => mondayOf(todayInStockholm()))
+  const [jumpTo, setJumpTo] = useState('')
   const [open, setOpen] = useState<string | 'new' | null>(null)
   const practitioners = usePractitioners(unitId)
   const catalogue = useUnitCatalogue(unitId)
-  // The book is one practitioner's week, as in PMO.
+  // The book is one practitioner's week, as in PMO. The staff member's own
+  // book comes first once GET /staff/me names it (`practitioner_id`); until
+  // then there is no preferred one and the first practitioner is shown.
+  const preferred: string | null = null
   useEffect(() => {
-    const first = practitioners.data?.[0]
-    if (first && !practitioners.data?.some((p) => p.id === practitionerId)) setPractitionerId(first.id)
-  }, [practitioners.data, practitionerId])
+    if (!practitioners.data) return
+    const chosen = choosePractitioner(practitioners.data, practitionerId, preferred)
+    if (chosen !== practitionerId) setPractitionerId(chosen)
+  }, [practitioners.data, practitionerId, preferred])
   const book = useBook(practitionerId ? unitId : null, monday, addDays(monday, 6), practitionerId)
   const slot = book.data?.slots.find((s) => s.id === open)
-  const free = (book.data?.slots ?? []).filter((s) => s.state === 'free')
+  const free = (book.data?.slots ?? []).filter((s) => s.state === 'free' && !hasStarted(s, now))
+  const today = todayInStockholm(now)
   return (
     <Page title={t('nav.book')} wide>
       {me.isPending && <Loading />}
@@ -46,29 +57,51 @@ export function BookWeekPage() {
             <Button variant="secondary" onClick={() => setMonday(addDays(monday, -7))}>
               ‹ {t('staff.previousWeek')}
             </Button>
-            <Button variant="secondary" onClick={() => setMonday(mondayOf(todayInStockholm()))}>
+            <Button variant="secondary" onClick={() => setMonday(mondayOf(today))}>
               {t('staff.thisWeek')}
             </Button>
             <Button variant="secondary" onClick={() => setMonday(addDays(monday, 7))}>
               {t('staff.nextWeek')} ›
             </Button>
+          </div>
+          <form
+            className="toolbar__jump"
+            onSubmit={(e) => {
+              e.preventDefault()
+              if (jumpTo) setMonday(mondayOf(jumpTo))
+            }}
+          >
+            <TextField label={t('staff.goToDate')} type="date" value={jumpTo} onChange={(e) => setJumpTo(e.target.value)} />
+            <Button type="submit" variant="secondary" disabled={!jumpTo}>
+              {t('staff.showWeek')}
+            </Button>
+          </form>
+          <div className="buttons">
             <Button onClick={() => setOpen('new')} disabled={!practitioners.data?.length || !catalogue.data?.length}>
               {t('staff.newBooking')}
             </Button>
           </div>
         </div>
       )}
-      <h2>
+      <h2 aria-live="polite">
         {t('staff.week', { n: isoWeek(monday) })}
         {book.data && ` – ${book.data.unit.name}`}
       </h2>
       {book.isPending && practitionerId && <Loading />}
-      {book.data && <WeekGrid monday={monday} slots={book.data.slots} onOpen={(s) => setOpen(s.id)} />}
+      {book.data && <WeekGrid monday={monday} slots={book.data.slots} now={now} onOpen={(s) => setOpen(s.id)} />}
       <Dialog title={open === 'new' ? t('staff.newBooking') : t('staff.booking')} open={open !== null} onClose={() => setOpen(null)}>
         {open === 'new' && unitId && practitioners.data && catalogue.data && (
-          <NewBookingForm unitId={unitId} practitioners={practitioners.data} types={catalogue.data} date={todayInStockholm() > monday ? todayInStockholm() : monday} onDone={() => setOpen(null)} />
+          <NewBookingForm
+            unitId={unitId}
+            practitioners={practitioners.data}
+            practitionerId={practitionerId}
+            types={catalogue.data}
+            monday={monday < mondayOf(today) ? mondayOf(today) : monday}
+            now={now}
+            onDone={() => setOpen(null)}
+          />
         )}
-        {slot && unitId && <SlotDialogBody unitId={unitId} slot={slot} freeSlots={free} onDone={() => setOpen(null)} />}
+        {slot && unitId && <SlotDialogBody unitId={unitId} slot={slot} freeSlots={free} regionNotifies={region.data?.notify_on_staff_cancel ?? null} now={now} onDone={() => setOpen(null)} />}
       </Dialog>
     </Page>
   )

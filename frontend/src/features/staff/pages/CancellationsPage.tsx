@@ -14,16 +14,18 @@ export function CancellationsPage() {
   const feed = useCancellations(unitId, `${sinceDate}T00:00:00Z`)
   return (
     <Page title={t('staff.feedTitle')} wide>
-      <p>{t('staff.feedIntro')}</p>
+      <p>
+        {t('staff.feedIntro')} {t('staff.feedOrder')}
+      </p>
       <div className="toolbar">
         {me.data && <UnitPicker me={me.data} value={unitId} onChange={setUnitId} />}
         <TextField label={t('staff.since')} type="date" value={sinceDate} onChange={(e) => e.target.value && setSinceDate(e.target.value)} />
       </div>
       {feed.isPending && unitId && <Loading />}
       <ErrorNotice error={me.error ?? feed.error} />
-      {feed.data?.entries.length === 0 && <p>{t('staff.feedEmpty', { since: formatDateLong(sinceDate, lang) })}</p>}
-      {feed.data && feed.data.entries.length > 0 && (
-        <TableScroll label={t('staff.feedTitle')}>
+      {feed.data?.length === 0 && <p>{t('staff.feedEmpty', { since: formatDateLong(sinceDate, lang) })}</p>}
+      {feed.data && feed.data.length > 0 && (
+        <TableScroll label={t('staff.feedNewestFirst')}>
           <table className="data">
             <thead>
               <tr>
@@ -35,11 +37,11 @@ export function CancellationsPage() {
               </tr>
             </thead>
             <tbody>
-              {feed.data.entries.map((e) => (
-                <tr key={e.booking.id}>
+              {feed.data.map((e) => (
+                <tr key={`${e.booking.id}-${e.kind}-${e.at}`}>
                   <td>{formatInstant(e.at, lang)}</td>
                   <td>
-                    {e.booking.resident.name} <span className="muted">{e.booking.resident.personal_identity_number}</span>
+                    {e.booking.resident.name} <span className="muted nowrap">{e.booking.resident.personal_identity_number}</span>
                   </td>
                   <td>
                     {formatDateLong(e.booking.local_date, lang)} {e.booking.local_start_time} · {e.booking.appointment_type.name} · {e.booking.practitioner.name}

@@ -1,10 +1,10 @@
 // Schemaläggning: the template editor, publishing, one-day changes, empty
 // days and the horizon report; regional admins see their region's horizon.
-import { useEffect, useState } from 'react'
-import { ProblemError } from '../../../shared/api/client'
+import { useEffect, useRef, useState } from 'react'
+import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useSession } from '../../../shared/auth/session'
 import { useI18n } from '../../../shared/i18n'
-import { addDays, todayInStockholm } from '../../../shared/lib/dates'
+import { addDays, formatDateLong, todayInStockholm } from '../../../shared/lib/dates'
 import { Button, ErrorNotice, Loading, Notice, Page, SelectField, TextField } from '../../../shared/ui'
 import { usePractitioners } from '../api/get-practitioners'
 import { useStaffMe } from '../api/get-staff-me'
@@ -14,6 +14,7 @@ import { BlocksEditor, type Block } from '../components/BlocksEditor'
 import { HorizonPanel } from '../components/HorizonPanel'
 import { PublishResult } from '../components/PublishResult'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
+import { LONG_RANGE_WEEKS, rangeError, templateCount, type PublishOutcome, type PublishPreview } from '../lib/publish-plan'
 
 export function SchedulePage() {
   const { t } = useI18n()
@@ -78,12 +79,9 @@ function PractitionerSchedule({ practitionerId, types }: { practitionerId: strin
   const template = useTemplate(practitionerId)
   const [blocks, setBlocks] = useState<Block[] | null>(null)
   const today = todayInStockholm()
-  const [from, setFrom] = useState(today)
-  const [to, setTo] = useState(addDays(today, 9 * 7))
   const [day, setDay] = useState(addDays(today, 1))
   const [dayBlocks, setDayBlocks] = useState<Block[]>([])
   const save = useScheduleChange((b: Block[]) => putTemplate(practitionerId, b))
-  const publishing = useScheduleChange(() => publish(practitionerId, from, to))
   const dayChange = useScheduleChange(({ kind }: { kind: 'change' | 'empty' | 'restore' }) =>
     kind === 'change' ? changeDay(practitionerId, day, dayBlocks) : kind === 'empty' ? emptyDay(practitionerId, day) : restoreDay(practitionerId, day),
   )
@@ -95,7 +93,6 @@ function PractitionerSchedule({ practitionerId, types }: { practitionerId: strin
   const overlap = save.error instanceof ProblemError && save.error.slug === 'template-overlap' ? save.error.problem : null
   const badRows = overlap ? [Number(overlap.first), Number(overlap.second)] : []
   const dayResult = dayChange.data && 'created' in dayChange.data ? dayChange.data : null
-  const publishResult = publishing.data && 'created' in publishing.data ? publishing.data : null
 
   return (
     <>
@@ -120,22 +117,7 @@ function PractitionerSchedule({ practitionerId, types }: { practitionerId: strin
         </form>
       )}
 
-      <h2>{t('schedule.publish')}</h2>
-      <form
-        className="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault()
-          publishing.mutate(undefined)
-        }}
-      >
-        <TextField label={t('common.from')} type="date" value={from} min={today} onChange={(e) => setFrom(e.target.value)} />
-        <TextField label={t('common.to')} type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
-        <Button type="submit" disabled={publishing.isPending}>
-          {t('schedule.publish')}
-        </Button>
-      </form>
-      <ErrorNotice error={publishing.error} />
-      {publishResult && <PublishResult result={publishResult} />}
+      <PublishSection practitionerId={practitionerId} blocks={template.data?.blocks ?? []} />
 
       <h2>{t('schedule.dayChange')}</h2>
       <p>{t('schedule.dayChangeIntro')}</p>
@@ -155,5 +137,111 @@ function PractitionerSchedule({ practitionerId, types }: { practitionerId: strin
       <ErrorNotice error={dayChange.error} />
       {dayResult && <PublishResult result={dayResult} />}
     </>
+  )
+}
+
+/** Publishing in two steps: "Förhandsgranska" shows what the range gives, "Publicera" creates it. */
+function PublishSection({ practitionerId, blocks }: { practitionerId: string; blocks: Schemas['BlockResponse'][] }) {
+  const { t, lang } = useI18n()
+  const today = todayInStockholm()
+  const [from, setFrom] = useState(today)
+  const [to, setTo] = useState(addDays(today, 9 * 7))
+  const [preview, setPreview] = useState<PublishPreview | null>(null)
+  const previewHeading = useRef<HTMLHeadingElement>(null)
+  const resultRef = useRef<HTMLDivElement>(null)
+  const toField = useRef<HTMLDivElement>(null)
+  const publishing = useScheduleChange(() => publish(practitionerId, from, to))
+  const range = rangeError(from, to)
+  const server = publishing.error instanceof ProblemError ? publishing.error : null
+  const serverFields = server?.slug === 'validation-failed' ? server.fieldErrors() : {}
+  const toError = range ? t('schedule.endBeforeStart') : serverFields.to
+  const result = publishing.data && 'created' in publishing.data ? (publishing.data as PublishOutcome) : null
+  useEffect(() => {
+    if (preview) previewHeading.current?.focus()
+  }, [preview])
+  useEffect(() => {
+    if (result) resultRef.current?.focus()
+  }, [result])
+  const changed = () => {
+    setPreview(null)
+    publishing.reset()
+  }
+  return (
+    <section aria-labelledby="publish-heading">
+      <h2 id="publish-heading">{t('schedule.publish')}</h2>
+      <p>{t('schedule.publishIntro')}</p>
+      <form
+        className="toolbar"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (range) {
+            toField.current?.querySelector('input')?.focus()
+            return
+          }
+          publishing.reset()
+          const count = templateCount(blocks, from, to)
+          setPreview({ source: 'template', ...count })
+        }}
+      >
+        <TextField
+          label={t('common.from')}
+          type="date"
+          value={from}
+          min={today}
+          onChange={(e) => {
+            setFrom(e.target.value)
+            changed()
+          }}
+        />
+        <div ref={toField}>
+          <TextField
+            label={t('common.to')}
+            type="date"
+            value={to}
+            min={from}
+            error={toError}
+            onChange={(e) => {
+              setTo(e.target.value)
+              changed()
+            }}
+          />
+        </div>
+        <Button type="submit" variant="secondary">
+          {t('schedule.previewPublish')}
+        </Button>
+      </form>
+      {preview && !result && (
+        <div className="card publish-preview">
+          <h3 ref={previewHeading} tabIndex={-1}>
+            {t('schedule.previewTitle', { from: formatDateLong(from, lang), to: formatDateLong(to, lang) })}
+          </h3>
+          {preview.source === 'template' ? (
+            <>
+              <p>{t('schedule.previewTemplate', { slots: preview.slots, days: preview.days })}</p>
+              <p className="muted">{t('schedule.previewTemplateNote')}</p>
+              {preview.weeks > LONG_RANGE_WEEKS && <Notice kind="warning">{t('schedule.previewLong', { weeks: preview.weeks })}</Notice>}
+            </>
+          ) : (
+            <PublishResult result={preview.outcome} preview />
+          )}
+          <ErrorNotice error={server && !serverFields.to ? server : null} />
+          <div className="buttons">
+            <Button onClick={() => publishing.mutate(undefined)} disabled={publishing.isPending}>
+              {t('schedule.confirmPublish')}
+            </Button>
+            <Button variant="secondary" onClick={changed}>
+              {t('common.cancel')}
+            </Button>
+          </div>
+        </div>
+      )}
+      {!preview && <ErrorNotice error={server && !serverFields.to ? server : null} />}
+      {result && (
+        <div ref={resultRef} tabIndex={-1}>
+          <PublishResult result={result} />
+        </div>
+      )}
+    </section>
   )
 }
