@@ -54,6 +54,16 @@ async fn staff_access_is_logged_and_shown_to_the_resident_and_the_unit_admin(app
     let all: Value = app.get(&log, &admin).await.json().await.unwrap();
     assert_eq!(all.as_array().unwrap().len(), 3);
     let resident_id = all[0]["resident_id"].as_str().unwrap().to_owned();
+    // Log review needs to know whose data it was, not an id.
+    assert_eq!(all[0]["resident"]["id"], json!(resident_id));
+    assert_eq!(
+        all[0]["resident"]["personal_identity_number"]
+            .as_str()
+            .unwrap()
+            .replace('-', ""),
+        pnr,
+        "{all}"
+    );
     let summons: Value = app
         .get(&format!("{log}?action=print_summons&resident_id={resident_id}"), &admin)
         .await

@@ -36,8 +36,8 @@ async fn log_actions(app: &TestApp, booking: Option<&str>) -> Vec<AccessAction> 
         .await
         .unwrap()
         .into_iter()
-        .filter(|e| booking.is_none_or(|b| e.booking_id.map(|id| id.to_string()).as_deref() == Some(b)))
-        .map(|e| e.action)
+        .filter(|(e, _)| booking.is_none_or(|b| e.booking_id.map(|id| id.to_string()).as_deref() == Some(b)))
+        .map(|(e, _)| e.action)
         .collect()
 }
 

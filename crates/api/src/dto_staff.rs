@@ -954,11 +954,13 @@ pub struct AccessLogEntryResponse {
     pub unit_id: Option<Uuid>,
     pub action: AccessActionName,
     pub resident_id: Uuid,
+    /// Whose data was read or changed.
+    pub resident: ResidentRef,
     pub booking_id: Option<Uuid>,
 }
 
-impl From<&AccessLogEntry> for AccessLogEntryResponse {
-    fn from(a: &AccessLogEntry) -> Self {
+impl From<&(AccessLogEntry, Resident)> for AccessLogEntryResponse {
+    fn from((a, resident): &(AccessLogEntry, Resident)) -> Self {
         Self {
             id: a.id,
             at: a.at,
@@ -968,6 +970,7 @@ impl From<&AccessLogEntry> for AccessLogEntryResponse {
             unit_id: a.unit_id.map(|u| u.as_uuid()),
             action: a.action.into(),
             resident_id: a.resident_id.as_uuid(),
+            resident: resident.into(),
             booking_id: a.booking_id.map(|b| b.as_uuid()),
         }
     }

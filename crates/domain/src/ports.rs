@@ -493,8 +493,13 @@ pub trait AccessLogRepository: Send + Sync {
         resident: ResidentId,
         limit: u32,
     ) -> StoreResult<Vec<(AccessLogEntry, Option<String>)>>;
-    /// A unit's log, newest first, filtered.
-    async fn unit_access_log(&self, unit: UnitId, filter: &AccessLogFilter) -> StoreResult<Vec<AccessLogEntry>>;
+    /// A unit's log, newest first, filtered, each line with its resident
+    /// (whose data was accessed), for the unit's log review.
+    async fn unit_access_log(
+        &self,
+        unit: UnitId,
+        filter: &AccessLogFilter,
+    ) -> StoreResult<Vec<(AccessLogEntry, Resident)>>;
 }
 
 /// Filters of the unit's access log.

@@ -206,7 +206,13 @@ pub const RESIDENT_ACCESS_LOG: &str = concat!(
     ", u.name AS unit_name FROM access_log a LEFT JOIN units u ON u.id = a.unit_id \
      WHERE a.resident_id = $1 ORDER BY a.at DESC, a.id LIMIT $2"
 );
-pub const UNIT_ACCESS_LOG: &str = concat!("SELECT ", access_cols!(), " FROM access_log a WHERE a.unit_id = ");
+pub const UNIT_ACCESS_LOG: &str = concat!(
+    "SELECT ",
+    access_cols!(),
+    ", ",
+    resident_cols!(),
+    " FROM access_log a JOIN residents res ON res.id = a.resident_id WHERE a.unit_id = "
+);
 
 /// The staff and admin ports for a store type, like `impl_ports!`.
 macro_rules! impl_staff_ports {
@@ -783,7 +789,11 @@ macro_rules! impl_staff_ports {
                 })
             }
 
-            async fn unit_access_log(&self, unit: UnitId, f: &AccessLogFilter) -> StoreResult<Vec<AccessLogEntry>> {
+            async fn unit_access_log(
+                &self,
+                unit: UnitId,
+                f: &AccessLogFilter,
+            ) -> StoreResult<Vec<(AccessLogEntry, Resident)>> {
                 let mut q = sqlx::QueryBuilder::new(sql_staff::UNIT_ACCESS_LOG);
                 q.push_bind(unit.as_uuid());
                 if let Some(from) = f.from {
@@ -804,7 +814,7 @@ macro_rules! impl_staff_ports {
                 q.push(" ORDER BY a.at DESC, a.id LIMIT ")
                     .push_bind(i64::from(f.limit.clamp(1, 1000)));
                 let rows = q.build().fetch_all(&self.pool).await.map_err(db_error)?;
-                columns::all(rows, columns::access_entry)
+                columns::all(rows, |r| Ok((columns::access_entry(r)?, columns::resident(r)?)))
             }
         }
 

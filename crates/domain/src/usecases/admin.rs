@@ -207,7 +207,7 @@ impl AdminConsole {
         staff: &StaffMember,
         unit: UnitId,
         filter: &AccessLogFilter,
-    ) -> DeskResult<Vec<AccessLogEntry>> {
+    ) -> DeskResult<Vec<(AccessLogEntry, Resident)>> {
         let unit = self.unit_for(staff, unit, Permission::ReadAccessLog).await?;
         Ok(self.store.unit_access_log(unit.id, filter).await?)
     }

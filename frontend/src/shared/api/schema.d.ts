@@ -964,6 +964,8 @@ export interface components {
             booking_id?: string | null;
             /** Format: uuid */
             id: string;
+            /** @description Whose data was read or changed. */
+            resident: components["schemas"]["ResidentRef"];
             /** Format: uuid */
             resident_id: string;
             /** Format: uuid */

@@ -10,6 +10,7 @@ const line = (actor: string, action: Schemas['AccessActionName'], at: string, re
   actor_name: actor === 'sara' ? 'Sara Ek' : null,
   actor_role: 'staff',
   action,
+  resident: { id: resident, name: null, personal_identity_number: '19121212-1212' },
   resident_id: resident,
   booking_id: booking,
 })
