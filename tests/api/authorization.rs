@@ -46,6 +46,7 @@ async fn every_resident_endpoint_admits_only_residents(app: TestApp) {
             None,
             200,
         ),
+        ("GET", format!("/api/v1/me/bookings/{booking}/rebook-dates"), None, 200),
         ("POST", "/api/v1/me/bookings".into(), Some(book_body(slots[2])), 201),
         (
             "POST",

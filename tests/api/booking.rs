@@ -457,6 +457,8 @@ async fn a_booking_starting_within_24_hours_cannot_be_changed_online(app: TestAp
         .get(&format!("/api/v1/me/bookings/{id}/rebook-targets"), &anna)
         .await;
     assert_problem(targets, 422, "cancellation-window-closed").await;
+    let dates = app.get(&format!("/api/v1/me/bookings/{id}/rebook-dates"), &anna).await;
+    assert_problem(dates, 422, "cancellation-window-closed").await;
     let still: Value = app
         .get(&format!("/api/v1/me/bookings/{id}"), &anna)
         .await
@@ -601,6 +603,30 @@ async fn rebooking_offers_and_accepts_only_the_same_type_length_and_practitioner
         .map(|s| s["id"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(offered, vec![same[1].to_string()]);
+    // The calendar of targets: only the date of the one allowed target, and
+    // that date's times alone.
+    let dates: Value = app
+        .get(&format!("/api/v1/me/bookings/{id}/rebook-dates"), &anna)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let target_day = tidbok_domain::time::local_date(t + Duration::hours(24));
+    assert_eq!(dates["first_free_date"], json!(target_day.to_string()), "{dates}");
+    assert_eq!(
+        dates["dates"],
+        json!([{"date": target_day.to_string(), "free_slots": 1}])
+    );
+    let of_day: Value = app
+        .get(
+            &format!("/api/v1/me/bookings/{id}/rebook-targets?from={target_day}&to={target_day}"),
+            &anna,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(of_day.as_array().unwrap().len(), 1);
 
     for (slot, mismatch) in [
         (longer, "length"),

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(resident::my_booking)
             .service(resident::cancel)
             .service(resident::rebook_targets)
+            .service(resident::rebook_dates)
             .service(resident::rebook)
             .service(me::inbox)
             .service(me::message)

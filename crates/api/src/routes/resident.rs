@@ -273,6 +273,32 @@ pub async fn rebook_targets(
     Ok(web::Json(slots.into_iter().map(Into::into).collect()))
 }
 
+/// The dates your booking can be moved to, with the number of free target
+/// slots on each and the first of them (for the same calendar as booking;
+/// then `rebook-targets?from=D&to=D` gives one date's times).
+#[utoipa::path(tag = "resident", operation_id = "listRebookDates", security(("bearer" = [])),
+    params(("booking_id" = Uuid, Path, description = "The booking"), DateRangeQuery),
+    responses(
+        (status = 200, description = "Dates with rebook targets", body = AvailableDatesResponse),
+        (status = 403, description = "The unit's cancel/rebook service is not active for you (`service-not-active`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking of yours (`not-found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`booking-not-active`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`cancellation-window-closed`, `not-rebookable-online` or `date-outside-horizon`", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/me/bookings/{booking_id}/rebook-dates")]
+pub async fn rebook_dates(
+    state: web::Data<AppState>,
+    ResidentCaller(me): ResidentCaller,
+    path: web::Path<Uuid>,
+    query: web::Query<DateRangeQuery>,
+) -> Json<AvailableDatesResponse> {
+    let dates = state
+        .portal
+        .rebook_dates(&me, BookingId::from_uuid(path.into_inner()), query.from, query.to)
+        .await?;
+    Ok(web::Json(dates.into()))
+}
+
 /// Move a booking to another slot in one step: the old slot is released only
 /// if the new one was taken. Answers with the new booking, which links back
 /// (`rebooked_from`). Supports `Idempotency-Key` like booking.

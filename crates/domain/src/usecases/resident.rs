@@ -403,15 +403,16 @@ impl ResidentPortal {
         self.view(resident, id).await
     }
 
-    /// Free slots the booking may be moved to: same unit, practitioner, type
-    /// and length (rule 5), inside the horizon.
-    pub async fn rebook_targets(
+    /// The free slots a booking may be moved to (rules 2, 5, 7, 8) over
+    /// `from ..= to` (default: the horizon): same type, length, practitioner
+    /// and unit, not yet started.
+    async fn rebook_query(
         &self,
         resident: &Resident,
         id: BookingId,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
-    ) -> PortalResult<Vec<SlotDetails>> {
+    ) -> PortalResult<(FreeSlotQuery, Horizon)> {
         let now = self.clock.now();
         let current = self.view_at(resident, id, now).await?;
         current.can_rebook?;
@@ -430,7 +431,40 @@ impl ResidentPortal {
             to,
             starting_after: now,
         };
+        Ok((query, horizon))
+    }
+
+    /// Rebook targets (see [`Self::rebook_query`]); one date at a time for
+    /// the calendar, or a range.
+    pub async fn rebook_targets(
+        &self,
+        resident: &Resident,
+        id: BookingId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> PortalResult<Vec<SlotDetails>> {
+        let (query, _) = self.rebook_query(resident, id, from, to).await?;
         Ok(self.store.free_slots(&query).await?)
+    }
+
+    /// The dates with rebook targets and the first of them, for the same
+    /// calendar the booking flow uses (rule 12).
+    pub async fn rebook_dates(
+        &self,
+        resident: &Resident,
+        id: BookingId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> PortalResult<AvailableDates> {
+        let (query, horizon) = self.rebook_query(resident, id, from, to).await?;
+        let dates = self.store.free_slot_counts(&query).await?;
+        Ok(AvailableDates {
+            horizon,
+            from: query.from,
+            to: query.to,
+            first_free_date: rules::first_free_date(&dates),
+            dates,
+        })
     }
 
     /// Moves the booking to another slot in one transaction (rules 2, 5, 7, 8).
