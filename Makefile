@@ -49,13 +49,21 @@ e2e: web
 	cd frontend && TIDBOK_BIN=$(abspath $(TARGET_DIR))/debug/tidbok $(NPM) run e2e
 
 ## Contract fuzzing (schemathesis) of the debug server with a token per role:
-## a bounded run in `make test`, a long one with `make fuzz`.
+## a bounded run in `make test`, a long one with `make fuzz`. schemathesis and
+## its dependencies, pinned in tests/fuzz/requirements.txt, are installed into
+## the project's own virtual environment (.venv/) on first use.
 FUZZ_EXAMPLES ?= 300
-fuzz-smoke:
+PYTHON ?= python3
+.venv/bin/st: tests/fuzz/requirements.txt
+	$(PYTHON) -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check -r tests/fuzz/requirements.txt
+	@touch .venv/bin/st
+
+fuzz-smoke: .venv/bin/st
 	$(CARGO) build --locked -p tidbok-api --bin tidbok
 	tests/fuzz/run.sh $(abspath $(TARGET_DIR))/debug/tidbok 10
 
-fuzz:
+fuzz: .venv/bin/st
 	$(CARGO) build --locked -p tidbok-api --bin tidbok
 	tests/fuzz/run.sh $(abspath $(TARGET_DIR))/debug/tidbok $(FUZZ_EXAMPLES)
 
@@ -105,4 +113,4 @@ openapi: frontend/node_modules
 
 clean:
 	$(CARGO) clean
-	rm -rf data test-artifacts frontend/dist frontend/node_modules
+	rm -rf data test-artifacts frontend/dist frontend/node_modules .venv

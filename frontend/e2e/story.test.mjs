@@ -1,4 +1,4 @@
-// The end-to-end story of DOMAIN.md in a real browser against the real
+// The end-to-end story of docs/domain.md in a real browser against the real
 // server: regional admin → unit admin → staff schedule → resident books with
 // terms and reason → staff see the reason → resident rebooks → resident
 // cancels with a reason → staff see it struck through → staff book a

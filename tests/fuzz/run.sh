@@ -13,7 +13,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 bin="${1:?usage: run.sh <tidbok binary> [max-examples]}"
 examples="${2:-15}"
-command -v st >/dev/null || { echo "schemathesis is missing: pip install schemathesis" >&2; exit 1; }
+# schemathesis from the project's own virtual environment (`make` installs
+# tests/fuzz/requirements.txt into .venv/); ST overrides.
+st="${ST:-$root/.venv/bin/st}"
+[ -x "$st" ] || { echo "schemathesis is missing at $st: run 'make .venv/bin/st'" >&2; exit 1; }
 
 work="$(mktemp -d)"
 reports="$root/test-artifacts/fuzz"
@@ -41,7 +44,7 @@ status=0
 fuzz() {
     local who="$1"; shift
     echo "== schemathesis as $who ($examples examples per operation)"
-    if ! st --config-file "$here/schemathesis.toml" run "$base/api-docs/openapi.json" \
+    if ! "$st" --config-file "$here/schemathesis.toml" run "$base/api-docs/openapi.json" \
         --checks all --max-examples "$examples" --seed 20261126 --generation-database none \
         --report junit --report-junit-path "$reports/$who.xml" "$@"; then
         status=1

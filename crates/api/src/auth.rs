@@ -39,7 +39,7 @@ pub const VERIFIED_TTL: std::time::Duration = std::time::Duration::from_secs(300
 /// How many verified tokens are remembered.
 const VERIFIED_CAPACITY: u64 = 200_000;
 
-/// The roles of DOMAIN.md.
+/// The roles of docs/domain.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

@@ -154,8 +154,8 @@ macro_rules! field_codes {
         /// Why a field is invalid: a stable code per kind of mistake, for
         /// clients to show their own text (the web app translates each one).
         /// `message` beside it is English, for developers.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
-        pub enum FieldCode { $(#[serde(rename = $code)] $variant),+ }
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum FieldCode { $($variant),+ }
 
         impl FieldCode {
             pub const ALL: &'static [FieldCode] = &[$(FieldCode::$variant),+];
@@ -197,6 +197,33 @@ field_codes! {
     NotStarted = "not_started", "`record_after_the_fact` is only for a time that has already started; book a time ahead without it.";
 }
 
+impl Serialize for FieldCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+/// The contract lists every code, as sent.
+impl utoipa::PartialSchema for FieldCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "Why a field is invalid: a stable code per kind of mistake (see docs/problems.md), \
+                 for clients to show their own text.",
+            ))
+            .enum_values(Some(FieldCode::ALL.iter().map(|c| c.code())))
+            .into()
+    }
+}
+
+impl ToSchema for FieldCode {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "FieldCode".into()
+    }
+}
+
 impl FieldCode {
     /// The code of a `validator` failure.
     pub fn of_validator(code: &str) -> Self {
@@ -234,6 +261,7 @@ impl From<tidbok_domain::schedule::BlockError> for FieldCode {
 
 /// One invalid field.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"field": "personal_identity_number", "code": "pnr_check_digit", "message": "the check digit does not match"}))]
 pub struct FieldError {
     /// The field's name as sent (`reason_for_visit`), or a header's name.
     pub field: String,
@@ -591,4 +619,32 @@ pub fn problems_markdown() -> String {
         out.push_str(&format!("| `{}` | {} |\n", c.code(), c.description()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contract_lists_every_field_code_as_it_is_sent() {
+        let schema = serde_json::to_value(<FieldCode as utoipa::PartialSchema>::schema()).unwrap();
+        let listed: Vec<String> = serde_json::from_value(schema["enum"].clone()).unwrap();
+        let sent: Vec<String> = FieldCode::ALL
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(listed, sent);
+        assert!(sent.contains(&"pnr_check_digit".to_owned()));
+    }
+
+    #[test]
+    fn every_problem_and_field_code_is_in_the_catalogue_document() {
+        let doc = problems_markdown();
+        for p in ProblemType::ALL {
+            assert!(doc.contains(&p.uri()), "{}", p.slug());
+        }
+        for c in FieldCode::ALL {
+            assert!(doc.contains(&format!("| `{}` |", c.code())), "{}", c.code());
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! Tidbok's domain: the values of the appointment book, the booking rules of
-//! `DOMAIN.md` as pure functions, the resident use cases, and the port traits
+//! `docs/domain.md` as pure functions, the resident use cases, and the port traits
 //! the store implements.
 //!
 //! Nothing in this crate performs I/O or knows about HTTP or SQL; time comes in

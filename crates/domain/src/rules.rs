@@ -1,4 +1,4 @@
-//! The booking rules of DOMAIN.md as pure functions. Each names the rule it
+//! The booking rules of docs/domain.md as pure functions. Each names the rule it
 //! enforces; time is always passed in.
 //!
 //! Rule 3 (cancel and rebook any number of times) is the absence of a counter:

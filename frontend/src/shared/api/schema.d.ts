@@ -1332,13 +1332,18 @@ export interface components {
             next_since: string;
         };
         /**
-         * @description Why a field is invalid: a stable code per kind of mistake, for
-         *     clients to show their own text (the web app translates each one).
-         *     `message` beside it is English, for developers.
+         * @description Why a field is invalid: a stable code per kind of mistake (see docs/problems.md), for clients to show their own text.
          * @enum {string}
          */
-        FieldCode: "Required" | "Blank" | "Length" | "Range" | "ControlCharacter" | "Invalid" | "UnknownField" | "OneOf" | "Unknown" | "PnrFormat" | "PnrDate" | "PnrCheckDigit" | "PnrBornInFuture" | "PnrSeparator" | "PhoneFormat" | "EmailFormat" | "TimeFormat" | "SlotLength" | "SlotCount" | "PastMidnight" | "BeforeFrom" | "NotStarted";
-        /** @description One invalid field. */
+        FieldCode: "required" | "blank" | "length" | "range" | "control_character" | "invalid" | "unknown_field" | "one_of" | "unknown" | "pnr_format" | "pnr_date" | "pnr_check_digit" | "pnr_born_in_future" | "pnr_separator" | "phone_format" | "email_format" | "time_format" | "slot_length" | "slot_count" | "past_midnight" | "before_from" | "not_started";
+        /**
+         * @description One invalid field.
+         * @example {
+         *       "code": "pnr_check_digit",
+         *       "field": "personal_identity_number",
+         *       "message": "the check digit does not match"
+         *     }
+         */
         FieldError: {
             code: components["schemas"]["FieldCode"];
             /** @description The field's name as sent (`reason_for_visit`), or a header's name. */
@@ -1550,7 +1555,7 @@ export interface components {
             personal_identity_number: string;
         };
         /**
-         * @description The roles of DOMAIN.md.
+         * @description The roles of docs/domain.md.
          * @enum {string}
          */
         Role: "resident" | "staff" | "unit_admin" | "regional_admin";

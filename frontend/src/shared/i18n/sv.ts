@@ -1,4 +1,4 @@
-// Swedish, the default. Words follow the glossary (docs/glossary.md).
+// Swedish, the default. Words follow the glossary (docs/domain.md).
 export const sv = {
   'app.name': 'Tidbok',
   'app.skip': 'Hoppa till innehållet',
