@@ -24,6 +24,16 @@ fn block(app: &TestApp, weekday: &str, start: &str, length: u16, count: u16) -> 
     json!({"weekday": weekday, "appointment_type_id": app.world.self_service.id.to_string(), "start": start, "slot_length_minutes": length, "count": count})
 }
 
+/// These tests are about publishing itself, on any date of the year: the
+/// unit publishes on public holidays too (rule 22 has tests of its own).
+async fn on_holidays_too(app: &TestApp) {
+    app.world
+        .store
+        .set_publishes_on_holidays(app.world.unit.id, true)
+        .await
+        .unwrap();
+}
+
 fn template_path(app: &TestApp) -> String {
     format!("/api/v1/practitioners/{}/template", app.world.practitioner.id)
 }
@@ -68,6 +78,7 @@ async fn a_template_is_saved_with_computed_ends_and_overlapping_blocks_are_refus
 
 async fn publishing_creates_slots_once_and_a_changed_template_keeps_booked_slots(app: TestApp) {
     let staff = app.staff();
+    on_holidays_too(&app).await;
     let monday = next_monday();
     app.put(
         &template_path(&app),
@@ -159,6 +170,7 @@ async fn publishing_creates_slots_once_and_a_changed_template_keeps_booked_slots
 
 async fn a_temporary_change_and_an_empty_day_touch_one_date_only(app: TestApp) {
     let staff = app.staff();
+    on_holidays_too(&app).await;
     let monday = next_monday();
     app.put(
         &template_path(&app),
@@ -260,6 +272,7 @@ async fn a_temporary_change_and_an_empty_day_touch_one_date_only(app: TestApp) {
 
 async fn the_horizon_report_flags_units_short_of_eight_weeks(app: TestApp) {
     let staff = app.staff();
+    on_holidays_too(&app).await;
     let p = app.world.practitioner.id;
     let today = local_date(now());
     let every_day: Vec<_> = [
@@ -299,6 +312,29 @@ async fn the_horizon_report_flags_units_short_of_eight_weeks(app: TestApp) {
     let enough: Value = app.get(&horizon, &staff).await.json().await.unwrap();
     assert_eq!(enough["short"], false, "{enough}");
     assert_eq!(enough["rows"][0]["reaches_horizon"], true);
+
+    // An ad-hoc booking of an internal type is no schedule to keep up: the
+    // report does not turn short over it.
+    let ad_hoc = json!({
+        "personal_identity_number": adult_pnr(31),
+        "ad_hoc": {
+            "practitioner_id": p.to_string(),
+            "appointment_type_id": app.world.hidden.id.to_string(),
+            "starts_at": (now() + Duration::days(1)).to_rfc3339(),
+            "length_minutes": 15
+        }
+    });
+    let booked = app
+        .post(
+            &format!("/api/v1/units/{}/bookings", app.world.unit.id),
+            &staff,
+            &ad_hoc,
+        )
+        .await;
+    assert_eq!(booked.status(), 201);
+    let still: Value = app.get(&horizon, &staff).await.json().await.unwrap();
+    assert_eq!(still["short"], false, "{still}");
+    assert_eq!(still["rows"].as_array().unwrap().len(), 1, "{still}");
 
     let regional = staff_token_full("regional_admin", &[], Some(app.world.region.id), "Rolf Holm");
     let region: Value = app

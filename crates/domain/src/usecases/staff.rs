@@ -832,6 +832,7 @@ impl StaffDesk {
         let today = local_date(self.clock.now());
         let mut rows = Vec::new();
         let mut scheduled = BTreeSet::new();
+        let mut templates = BTreeMap::new();
         for (p, t, last) in self.store.published_until(unit.id).await? {
             if last < today {
                 continue;
@@ -842,6 +843,16 @@ impl StaffDesk {
             ) else {
                 continue;
             };
+            // Rule 6 is about what the unit schedules for residents: a hidden
+            // type, or a type the practitioner's template does not hold (an
+            // ad-hoc booking, a one-day change), is no schedule to keep up.
+            if !templates.contains_key(&p) {
+                templates.insert(p, self.store.template(p).await?);
+            }
+            let planned = templates[&p].iter().any(|b| b.appointment_type_id == t);
+            if ty.policy == PortalPolicy::Hidden || !planned {
+                continue;
+            }
             scheduled.insert(p);
             rows.push(HorizonRow {
                 practitioner: practitioner.clone(),
