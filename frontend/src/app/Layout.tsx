@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useSession, type Role } from '../shared/auth/session'
 import { useI18n, type TextKey } from '../shared/i18n'
 import { Button } from '../shared/ui'
+import { RouteBoundary } from './RouteBoundary'
 
 const NAV: Record<Role, [string, TextKey][]> = {
   resident: [
@@ -80,7 +81,9 @@ export function Layout() {
         )}
       </header>
       <main id="main" tabIndex={-1}>
-        <Outlet />
+        <RouteBoundary>
+          <Outlet />
+        </RouteBoundary>
       </main>
     </>
   )
