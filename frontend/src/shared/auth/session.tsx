@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
+import { clearDrafts } from '../lib/drafts'
 import { readSession, writeSession, type Role, type StoredSession } from './token'
 
 export type { Role, StoredSession } from './token'
@@ -31,6 +32,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [])
   const signOut = useCallback(() => {
     writeSession(null)
+    clearDrafts()
     setSession(null)
   }, [])
   const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut])

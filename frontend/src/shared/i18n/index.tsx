@@ -23,6 +23,8 @@ interface I18n {
   t: (key: TextKey, vars?: Record<string, string | number>) => string
   /** A human message for a problem, in the current language. */
   problem: (error: unknown) => string
+  /** The per-field messages of a `validation-failed` problem, by field name. */
+  fieldErrors: (error: unknown) => Record<string, string>
 }
 
 const Context = createContext<I18n | null>(null)
@@ -32,11 +34,36 @@ export function translate(lang: Lang, key: TextKey, vars?: Record<string, string
   return vars ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`)) : text
 }
 
+const isKey = (key: string): key is TextKey => key in sv
+
+/** The text of a problem by its type (`problem.<slug>`), never the server's
+ * English `title` or `detail`. A problem carrying an extension member that a
+ * more precise text uses (`problem.<slug>.<member>`, e.g. the `max` of
+ * booking-limit-reached) gets that text, filled in. */
 export function problemMessage(lang: Lang, error: unknown): string {
-  const slug = (error as ProblemError | undefined)?.slug
-  const key = `problem.${slug}` as TextKey
-  if (slug && key in sv) return translate(lang, key)
-  return translate(lang, 'problem.internal-error')
+  const problem = error as Partial<ProblemError> | undefined
+  const key = `problem.${problem?.slug}`
+  if (!problem?.slug || !isKey(key)) return translate(lang, 'problem.internal-error')
+  const vars: Record<string, string | number> = {}
+  for (const [name, value] of Object.entries(problem.problem ?? {})) {
+    if (typeof value === 'number' || typeof value === 'string') vars[name] = value
+  }
+  for (const name of Object.keys(vars)) {
+    const precise = `${key}.${name}`
+    if (isKey(precise)) return translate(lang, precise, vars)
+  }
+  return translate(lang, key, vars)
+}
+
+/** The text of a field error code (`fieldError.<code>`), or a general one for a code without its own text. */
+export function fieldMessage(lang: Lang, code: string): string {
+  const key = `fieldError.${code}`
+  return translate(lang, isKey(key) ? key : 'fieldError.other')
+}
+
+export function fieldMessages(lang: Lang, error: unknown): Record<string, string> {
+  const codes = (error as Partial<ProblemError> | undefined)?.fieldCodes?.() ?? {}
+  return Object.fromEntries(Object.entries(codes).map(([field, code]) => [field, fieldMessage(lang, code)]))
 }
 
 export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Lang }) {
@@ -61,6 +88,7 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
       setLang,
       t: (key, vars) => translate(lang, key, vars),
       problem: (error) => problemMessage(lang, error),
+      fieldErrors: (error) => fieldMessages(lang, error),
     }),
     [lang, setLang],
   )

@@ -26,7 +26,7 @@ interface Props {
 }
 
 export function NewBookingForm({ unitId, practitioners, types, date, onDone }: Props) {
-  const { t } = useI18n()
+  const { t, fieldErrors } = useI18n()
   const book = useStaffBook()
   const [pnr, setPnr] = useState('')
   const [practitioner, setPractitioner] = useState(practitioners[0]?.id ?? '')
@@ -36,7 +36,7 @@ export function NewBookingForm({ unitId, practitioners, types, date, onDone }: P
   const [length, setLength] = useState(types[0]?.default_length_minutes ?? 15)
   const [reason, setReason] = useState('')
   const [hidden, setHiddenFlag] = useState(false)
-  const fields = book.error instanceof ProblemError ? book.error.fieldErrors() : {}
+  const fields = fieldErrors(book.error)
   return (
     <form
       onSubmit={(e) => {
