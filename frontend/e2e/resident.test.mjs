@@ -127,6 +127,22 @@ describe('the resident web app on a phone', { skip: skip ?? false }, () => {
     assert.equal(await first.evaluate((el) => el === document.activeElement), true, 'focus stays on the message that was opened')
     assert.equal(await first.getByText('Oläst').count(), 0, 'the opened message is no longer marked unread')
     await view(p, 'resident-inbox-read')
+
+    // When marking it read fails, a button tries again; its result takes focus.
+    await p.route('**/api/v1/me/inbox/*/read', (route) => route.abort())
+    const second = p.locator('summary', { hasText: 'Oläst' }).first()
+    const secondSubject = (await second.innerText()).replace(/^Oläst: /, '')
+    await second.click()
+    const message = p.locator('details', { has: p.locator('summary', { hasText: secondSubject }) })
+    await message.getByRole('alert').getByText('Ingen kontakt med tjänsten.', { exact: false }).waitFor()
+    await p.unroute('**/api/v1/me/inbox/*/read')
+    await message.getByRole('button', { name: 'Markera som läst' }).click()
+    const marked = message.locator('.result', { hasText: 'Meddelandet är markerat som läst.' })
+    await marked.waitFor()
+    await p.waitForFunction(() => document.activeElement?.classList.contains('result'))
+    assert.ok(await inView(marked))
+    await p.getByRole('navigation').getByRole('link', { name: name(unread - 2), exact: true }).waitFor()
+    await view(p, 'resident-inbox-marked')
     await p.close()
   })
 

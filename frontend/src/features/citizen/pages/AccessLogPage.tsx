@@ -51,7 +51,7 @@ function LogEntry({ group: g }: { group: AccessGroup }) {
       <p>
         {t(`log.did.${g.action}` as TextKey)}
         {g.count > 1 && ` ${t('log.times', { n: g.count })}`},{' '}
-        <time dateTime={g.first}>{first === last ? t('log.at', { time: first }) : t('log.between', { first, last })}</time>
+        <time dateTime={g.first} className="nowrap">{first === last ? t('log.at', { time: first }) : t('log.between', { first, last })}</time>
       </p>
     </>
   )

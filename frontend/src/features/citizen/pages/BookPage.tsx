@@ -169,17 +169,22 @@ function Flow({ unitId, params, setParams }: FlowProps) {
     [setParams],
   )
 
-  // Bring the URL in line with the step shown, dropping what was not valid.
+  // Bring the URL in line with the step shown. Choices the server has shown
+  // to be invalid go; the others stay (a URL opened before the terms were
+  // confirmed keeps its type for after).
   useEffect(() => {
     if (deciding || step === requested) return
     const drop: Record<string, string | null> = {}
-    if (!type) Object.assign(drop, { type: null, date: null, slot: null })
-    else if (!slot) {
-      if (slotParam && slots.isSuccess) setStaleSlot(true)
-      Object.assign(drop, { slot: null, date })
+    if (types.isSuccess && !type) Object.assign(drop, { type: null, date: null, slot: null })
+    else {
+      if (dates.isSuccess && dateParam && !date) Object.assign(drop, { date: null, slot: null })
+      if (slots.isSuccess && slotParam && !slot) {
+        setStaleSlot(true)
+        drop.slot = null
+      }
     }
     go(step, drop, true)
-  }, [deciding, step, requested, type, slot, slotParam, slots.isSuccess, date, go])
+  }, [deciding, step, requested, types.isSuccess, type, dates.isSuccess, dateParam, date, slots.isSuccess, slotParam, slot, go])
 
   // The type is written into the type step's own entry first, so Back to it
   // finds the type chosen; then the date step gets an entry of its own.

@@ -1,6 +1,7 @@
 // The inbox: booking confirmations and notices. Opening a message marks it
-// read; so does its button, after which a short confirmation takes the
-// button's place and focus. Phone numbers in a message can be called.
+// read (focus stays on it; its "Oläst" goes); if that fails, a button tries
+// again, and a short confirmation then takes the button's place and focus.
+// Phone numbers in a message can be called.
 import { useState } from 'react'
 import { useI18n } from '../../../shared/i18n'
 import { formatInstant } from '../../../shared/lib/dates'
@@ -17,7 +18,7 @@ export function InboxPage() {
   return (
     <Page title={t('inbox.title')}>
       {inbox.isPending && <Loading />}
-      <ErrorNotice error={inbox.error ?? markRead.error} />
+      <ErrorNotice error={inbox.error} />
       {inbox.data?.length === 0 && <p>{t('inbox.empty')}</p>}
       {inbox.data && inbox.data.length > 0 && <p>{unread === 0 ? t('inbox.allRead') : unread === 1 ? t('inbox.unreadOne') : t('inbox.unreadCount', { n: unread })}</p>}
       <ul className="list">
@@ -35,7 +36,9 @@ export function InboxPage() {
               <p className="message-body">
                 <TextWithPhones text={m.body} />
               </p>
-              {!m.read && (
+              {/* Opening marks it read; when that failed, the message says so and offers a button. */}
+              {!m.read && markRead.isError && markRead.variables === m.id && <ErrorNotice error={markRead.error} />}
+              {!m.read && markRead.isError && markRead.variables === m.id && (
                 <Button variant="secondary" disabled={markRead.isPending} onClick={() => void markRead.mutateAsync(m.id).then(() => setMarked(m.id), () => undefined)}>
                   {t('inbox.markRead')}
                 </Button>
