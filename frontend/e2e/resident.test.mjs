@@ -43,9 +43,16 @@ describe('the resident web app on a phone', { skip: skip ?? false }, () => {
     server?.stop()
   })
 
+  // Errors the app writes to the console or throws (a refused request's own
+  // "Failed to load resource" line is the browser's, not the app's).
+  const consoleErrors = []
   const page = async () => {
     const p = await context.newPage()
     p.setDefaultTimeout(15_000)
+    p.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(`${p.url()}: ${m.text()}`)
+    })
+    p.on('pageerror', (e) => consoleErrors.push(`${p.url()}: ${e.message}`))
     return p
   }
 
@@ -489,7 +496,8 @@ describe('the resident web app on a phone', { skip: skip ?? false }, () => {
     await p.close()
   })
 
-  it('no request left 127.0.0.1', () => {
+  it('no request left 127.0.0.1, and the app logged no error', () => {
     assert.deepEqual(offsite, [])
+    assert.deepEqual(consoleErrors, [])
   })
 })

@@ -336,7 +336,7 @@ export const en: Record<TextKey, string> = {
   'problem.unauthorized': 'Please log in again.',
   'problem.forbidden': 'You are not allowed to do this.',
   'problem.slot-already-booked': 'Someone else just booked that time. Please choose another.',
-  'problem.booking-not-active': 'The appointment is no longer booked.',
+  'problem.booking-not-active': 'The appointment has already changed, for example been cancelled or registered as visited. Reload the page to see it as it is now.',
   'problem.cancellation-window-closed': 'Less than 24 hours remain. Please call the clinic.',
   'problem.rebook-mismatch': 'You can only rebook to the same type, length and practitioner.',
   'problem.not-bookable-online': 'This type of appointment cannot be booked online.',

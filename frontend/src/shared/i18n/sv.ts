@@ -335,7 +335,7 @@ export const sv = {
   'problem.unauthorized': 'Du behöver logga in igen.',
   'problem.forbidden': 'Du har inte behörighet till detta.',
   'problem.slot-already-booked': 'Tiden hann bokas av någon annan. Välj en annan tid.',
-  'problem.booking-not-active': 'Tiden är inte längre bokad.',
+  'problem.booking-not-active': 'Tiden har redan ändrats, till exempel avbokats eller registrerats som besökt. Ladda om sidan för att se hur det ser ut nu.',
   'problem.cancellation-window-closed': 'Det är mindre än 24 timmar kvar. Ring mottagningen.',
   'problem.rebook-mismatch': 'Du kan bara omboka till samma typ av tid, med samma längd och vårdgivare.',
   'problem.not-bookable-online': 'Den här typen av tid kan inte bokas online.',
