@@ -1,27 +1,40 @@
 // Routes and providers. Each route belongs to roles; others are sent home.
+// The pages of each area (resident, staff, admin, login) are loaded on
+// demand, so a resident's phone never downloads staff or admin code
+// (scripts/check-bundle.mjs fails the build if it would).
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { useState, type ReactNode } from 'react'
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom'
-import { AccessLogPage } from '../features/citizen/pages/AccessLogPage'
-import { BookPage } from '../features/citizen/pages/BookPage'
-import { InboxPage } from '../features/citizen/pages/InboxPage'
-import { MyBookingsPage } from '../features/citizen/pages/MyBookingsPage'
-import { RebookPage } from '../features/citizen/pages/RebookPage'
-import { SettingsPage } from '../features/citizen/pages/SettingsPage'
-import { UnitPage } from '../features/citizen/pages/UnitPage'
-import { UnitsPage } from '../features/citizen/pages/UnitsPage'
-import { homeOf, LoginPage } from '../features/auth/LoginPage'
-import { BookWeekPage } from '../features/staff/pages/BookWeekPage'
-import { CancellationsPage } from '../features/staff/pages/CancellationsPage'
-import { SchedulePage } from '../features/staff/pages/SchedulePage'
-import { CataloguePage } from '../features/admin/pages/CataloguePage'
-import { ServicesPage } from '../features/admin/pages/ServicesPage'
-import { UnitLogPage } from '../features/admin/pages/UnitLogPage'
+import { lazy, useState, type ComponentType, type ReactNode } from 'react'
+import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router-dom'
 import { ProblemError } from '../shared/api/client'
-import { SessionProvider, useSession, type Role } from '../shared/auth/session'
+import { homeOf, SessionProvider, useSession, type Role } from '../shared/auth/session'
 import { I18nProvider, useI18n } from '../shared/i18n'
 import { Page } from '../shared/ui'
 import { Layout } from './Layout'
+
+/** Lazy pages of one area: every page of the area comes from the same chunk. */
+function area<M extends Record<string, unknown>>(load: () => Promise<M>) {
+  return (name: keyof M & string) => lazy(async () => ({ default: (await load())[name] as ComponentType }))
+}
+const resident = area(() => import('./areas/resident'))
+const staff = area(() => import('./areas/staff'))
+const admin = area(() => import('./areas/admin'))
+const login = area(() => import('./areas/login'))
+
+const LoginPage = login('LoginPage')
+const MyBookingsPage = resident('MyBookingsPage')
+const RebookPage = resident('RebookPage')
+const UnitsPage = resident('UnitsPage')
+const UnitPage = resident('UnitPage')
+const BookPage = resident('BookPage')
+const InboxPage = resident('InboxPage')
+const SettingsPage = resident('SettingsPage')
+const AccessLogPage = resident('AccessLogPage')
+const BookWeekPage = staff('BookWeekPage')
+const SchedulePage = staff('SchedulePage')
+const CancellationsPage = staff('CancellationsPage')
+const CataloguePage = admin('CataloguePage')
+const ServicesPage = admin('ServicesPage')
+const UnitLogPage = admin('UnitLogPage')
 
 function Only({ roles, children }: { roles: Role[]; children: ReactNode }) {
   const { session } = useSession()
@@ -35,11 +48,20 @@ function Home() {
   return <Navigate to={session ? homeOf(session.role) : '/login'} replace />
 }
 
+/** Says once that there is no such page, and offers the way home. */
 function NotFound() {
   const { t } = useI18n()
+  const { session } = useSession()
   return (
     <Page title={t('app.notFound')}>
-      <p>{t('app.notFound')}</p>
+      <p>{t('app.notFoundHelp')}</p>
+      <p>
+        {session ? (
+          <Link to={homeOf(session.role)}>{t(session.role === 'resident' ? 'app.toBookings' : 'app.toStart')}</Link>
+        ) : (
+          <Link to="/login">{t('app.toLogin')}</Link>
+        )}
+      </p>
     </Page>
   )
 }

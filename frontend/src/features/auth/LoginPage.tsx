@@ -2,20 +2,9 @@
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useNavigate } from 'react-router-dom'
 import { api, call, type Schemas } from '../../shared/api/client'
-import { useSession, type Role } from '../../shared/auth/session'
+import { homeOf, useSession } from '../../shared/auth/session'
 import { useI18n, type TextKey } from '../../shared/i18n'
 import { Button, ErrorNotice, Loading, Notice, Page } from '../../shared/ui'
-
-export function homeOf(role: Role): string {
-  switch (role) {
-    case 'resident':
-      return '/bookings'
-    case 'regional_admin':
-      return '/admin/catalogue'
-    default:
-      return '/staff/book'
-  }
-}
 
 export function LoginPage() {
   const { t } = useI18n()

@@ -47,6 +47,8 @@ export type ProblemSlug =
   | 'duplicate-name'
   | 'service-not-set-up'
   | 'invalid-selection'
+  | 'booking-limit-reached'
+  | 'starts-in-past'
   | 'idempotency-key-reused'
   | 'rate-limited'
   | 'service-unavailable'
@@ -65,10 +67,12 @@ export class ProblemError extends Error {
     this.slug = (problem.type.split('/').pop() ?? 'internal-error') as ProblemSlug
   }
 
-  /** The per-field errors of a `validation-failed` problem. */
-  fieldErrors(): Record<string, string> {
+  /** The per-field error codes of a `validation-failed` problem (`field` →
+   * `code`). The server's `message` is English for integrators: the UI shows
+   * its own text for the code (useI18n().fieldErrors). */
+  fieldCodes(): Record<string, string> {
     const out: Record<string, string> = {}
-    for (const e of this.problem.errors ?? []) out[e.field] = e.message
+    for (const e of this.problem.errors ?? []) out[e.field] = e.code
     return out
   }
 }

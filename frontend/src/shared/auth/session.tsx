@@ -1,7 +1,20 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
-import { readSession, writeSession, type StoredSession } from './token'
+import { clearDrafts } from '../lib/drafts'
+import { readSession, writeSession, type Role, type StoredSession } from './token'
 
 export type { Role, StoredSession } from './token'
+
+/** Where a role starts: the page after login, the way home from a 404. */
+export function homeOf(role: Role): string {
+  switch (role) {
+    case 'resident':
+      return '/bookings'
+    case 'regional_admin':
+      return '/admin/catalogue'
+    default:
+      return '/staff/book'
+  }
+}
 
 interface SessionContext {
   session: StoredSession | null
@@ -19,6 +32,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [])
   const signOut = useCallback(() => {
     writeSession(null)
+    clearDrafts()
     setSession(null)
   }, [])
   const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut])

@@ -1,6 +1,7 @@
 // Small accessible building blocks shared by every feature.
 import { useEffect, useId, useRef, type ButtonHTMLAttributes, type Ref, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
 import { useI18n } from '../i18n'
+import { splitPhones, telHref } from '../lib/phone'
 
 /** A page: sets the document title and moves focus to the heading, so a
  * route change is announced to screen readers. */
@@ -163,5 +164,59 @@ export function TableScroll({ label, children }: { label: string; children: Reac
     <div className="table-scroll" role="region" aria-label={label} tabIndex={0}>
       {children}
     </div>
+  )
+}
+
+/** A phone number that a phone can call. */
+export function PhoneLink({ phone }: { phone: string }) {
+  const href = telHref(phone)
+  return href ? (
+    <a href={href} className="phone">
+      {phone}
+    </a>
+  ) : (
+    <>{phone}</>
+  )
+}
+
+/** A translated text whose {phone} becomes a phone link. */
+export function TextWithPhone({ text, phone }: { text: string; phone: string }) {
+  const [before, ...rest] = text.split('{phone}')
+  if (rest.length === 0) return <>{text}</>
+  return (
+    <>
+      {before}
+      <PhoneLink phone={phone} />
+      {rest.join(phone)}
+    </>
+  )
+}
+
+/** The outcome of a person's action, shown where they are and given focus
+ * (which scrolls it into view and has it read out). Focus moves after the
+ * effects of the same render, so a closing dialog cannot take it back.
+ * A new `id` (another outcome) takes focus again. */
+export function Result({ id, kind = 'success', children }: { id: string; kind?: 'success' | 'error'; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      ref.current?.focus({ preventScroll: true })
+      ref.current?.scrollIntoView({ block: 'center' })
+    }, 0)
+    return () => clearTimeout(timer)
+  }, [id])
+  return (
+    <div ref={ref} tabIndex={-1} className={`notice notice--${kind} result`}>
+      {children}
+    </div>
+  )
+}
+
+/** Running text (a message body) with its phone numbers as links. */
+export function TextWithPhones({ text }: { text: string }) {
+  return (
+    <>
+      {splitPhones(text).map((part, i) => ('phone' in part ? <PhoneLink key={i} phone={part.phone} /> : part.text))}
+    </>
   )
 }

@@ -166,10 +166,10 @@ function NotifySetting({ notify }: { notify: boolean }) {
 }
 
 function TypeForm({ initial, id, onDone }: { initial: TypeRequest; id: string | null; onDone: (saved: CatalogueType) => void }) {
-  const { t } = useI18n()
+  const { t, fieldErrors } = useI18n()
   const save = useSaveType()
   const [form, setForm] = useState(initial)
-  const fields = save.error instanceof ProblemError ? save.error.fieldErrors() : {}
+  const fields = fieldErrors(save.error)
   return (
     <form
       onSubmit={(e) => {

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, call } from '../../../shared/api/client'
+import { inboxKey } from './get-inbox'
 import { myBookingsKey } from './get-my-bookings'
 
 export const cancelBooking = (bookingId: string, reason: string) =>
@@ -9,6 +10,9 @@ export const useCancelBooking = () => {
   const client = useQueryClient()
   return useMutation({
     mutationFn: ({ bookingId, reason }: { bookingId: string; reason: string }) => cancelBooking(bookingId, reason),
-    onSuccess: () => client.invalidateQueries({ queryKey: myBookingsKey }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: inboxKey })
+      return client.invalidateQueries({ queryKey: myBookingsKey })
+    },
   })
 }

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, call } from '../../../shared/api/client'
+import { inboxKey } from './get-inbox'
 import { myBookingsKey } from './get-my-bookings'
 
 export const rebook = (bookingId: string, slotId: string, idempotencyKey: string) =>
@@ -14,6 +15,9 @@ export const useRebook = () => {
   const client = useQueryClient()
   return useMutation({
     mutationFn: ({ bookingId, slotId, key }: { bookingId: string; slotId: string; key: string }) => rebook(bookingId, slotId, key),
-    onSuccess: () => client.invalidateQueries({ queryKey: myBookingsKey }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: inboxKey })
+      return client.invalidateQueries({ queryKey: myBookingsKey })
+    },
   })
 }

@@ -1,8 +1,13 @@
 import { render, screen } from '@testing-library/react'
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '../../../shared/api/client'
 import { I18nProvider } from '../../../shared/i18n'
-import { BookingCard } from './BookingCard'
+import { en } from '../../../shared/i18n/en'
+import { sv } from '../../../shared/i18n/sv'
+import { BookingCard, statusText } from './BookingCard'
 
 type Booking = Schemas['BookingResponse']
 
@@ -62,15 +67,51 @@ describe('a booking in the resident’s list', () => {
     expect(screen.queryByText(/tillåter inte/)).not.toBeInTheDocument()
   })
 
-  it('says to call the unit when less than 24 hours remain, with no buttons', () => {
+  it('says to call the unit when less than 24 hours remain, with no buttons and the phone as a link', () => {
     renderCard(booking({ can_cancel: false, cannot_cancel_reason: 'cancellation_window_closed', cannot_rebook_reason: 'cancellation_window_closed' }))
     expect(screen.queryByRole('button')).not.toBeInTheDocument()
-    expect(screen.getByText(/mindre än 24 timmar kvar/)).toHaveTextContent('Telefon: 046-15 25 35')
+    expect(screen.getByText(/mindre än 24 timmar kvar/)).toHaveTextContent('Ring mottagningen')
+    expect(screen.getByRole('link', { name: '046-15 25 35' })).toHaveAttribute('href', 'tel:046152535')
   })
 
   it('explains a visible booking once', () => {
     renderCard(booking({ can_cancel: false, cannot_cancel_reason: 'not_cancelable_online', cannot_rebook_reason: 'not_rebookable_online' }))
     expect(screen.getAllByText(/kan inte av- eller ombokas här/)).toHaveLength(1)
     expect(screen.queryByText(/tillåter inte ombokning/)).not.toBeInTheDocument()
+  })
+
+  it('shows an arrived booking as visited, never as no longer booked, and offers nothing', () => {
+    renderCard(booking({ status: 'arrived', can_cancel: false, cannot_cancel_reason: 'booking_not_active', can_rebook: false, cannot_rebook_reason: 'booking_not_active' }))
+    expect(screen.getByText('Besökt')).toBeInTheDocument()
+    expect(screen.getByText('Du har besökt mottagningen.')).toBeInTheDocument()
+    expect(screen.queryByText(/inte längre bokad/)).not.toBeInTheDocument()
+    expect(screen.queryByRole('button')).not.toBeInTheDocument()
+  })
+
+  it.each([
+    ['cancelled', { by: 'resident' }, 'Avbokad', 'Du har avbokat tiden.'],
+    ['cancelled', { by: 'staff' }, 'Avbokad', 'Mottagningen har avbokat tiden.'],
+    ['rebooked', null, 'Ombokad', /Tiden är flyttad till en ny tid/],
+    ['entered_in_error', null, 'Makulerad', 'Tiden är makulerad av mottagningen.'],
+  ] as const)('says what became of a %s booking (%o) and offers no action even if flagged', (status, by, badge, text) => {
+    const cancellation = by ? { ...by, reason: 'Frisk', at: '2026-05-02T08:00:00Z' } : null
+    // Even with stale flags saying it could be changed, a booking that is not booked offers nothing.
+    renderCard(booking({ status, cancellation, can_cancel: true, can_rebook: true, cannot_rebook_reason: null }))
+    expect(screen.getByText(badge)).toBeInTheDocument()
+    expect(screen.getByText(text)).toBeInTheDocument()
+    expect(screen.queryByRole('button')).not.toBeInTheDocument()
+  })
+
+  it('has a resident text in Swedish and English for every booking status of the contract', () => {
+    const contract = JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../openapi/openapi.json'), 'utf8'))
+    const statuses: Booking['status'][] = contract.components.schemas.BookingStatusName.enum
+    expect(statuses).toContain('arrived')
+    for (const status of statuses) {
+      const key = `status.resident.${status}`
+      expect(key in sv && key in en, key).toBe(true)
+      const text = statusText(booking({ status }))
+      if (status === 'booked') expect(text).toBeNull()
+      else expect(text && key in sv && sv[text], status).toBeTruthy()
+    }
   })
 })

@@ -1,9 +1,10 @@
 // One of the resident's bookings, with what can be done online and, when
-// nothing can, why in plain words.
+// nothing can, why in plain words. A booking that is no longer booked says
+// what became of it (visited, cancelled, moved, void) and offers nothing.
 import type { Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
-import { Button } from '../../../shared/ui'
+import { Button, PhoneLink } from '../../../shared/ui'
 
 type Booking = Schemas['BookingResponse']
 
@@ -13,14 +14,36 @@ interface Props {
   onRebook?: (booking: Booking) => void
 }
 
+/** What became of a booking that is not (or no longer) booked, in the resident's words. */
+export function statusText(booking: Booking): TextKey | null {
+  switch (booking.status) {
+    case 'booked':
+      return null
+    case 'arrived':
+      return 'bookings.status.arrived'
+    case 'cancelled':
+      return booking.cancellation?.by === 'staff' ? 'bookings.status.cancelledByUnit' : 'bookings.status.cancelled'
+    case 'rebooked':
+      return 'bookings.status.rebooked'
+    case 'entered_in_error':
+      return 'bookings.status.entered_in_error'
+  }
+}
+
 export function BookingCard({ booking, onCancel, onRebook }: Props) {
   const { t, lang } = useI18n()
+  const booked = booking.status === 'booked'
+  const outcome = statusText(booking)
   // When it cannot be cancelled, that reason covers rebooking too; a
   // cancelable booking says why it cannot be rebooked.
-  const reason = booking.can_cancel ? booking.cannot_rebook_reason : booking.cannot_cancel_reason
+  const reason = booked ? (booking.can_cancel ? booking.cannot_rebook_reason : booking.cannot_cancel_reason) : null
+  const canCancel = booked && booking.can_cancel && onCancel
+  const canRebook = booked && booking.can_rebook && onRebook
   const when = t('bookings.at', { date: formatDateLong(booking.local_date, lang), time: booking.local_start_time })
+  const phone = booking.unit.phone
   return (
-    <article className="card" aria-label={`${when}, ${booking.appointment_type.name}`}>
+    <article className={booked ? 'card' : 'card card--past'} aria-label={`${when}, ${booking.appointment_type.name}`}>
+      {!booked && <p className="badge">{t(`status.resident.${booking.status}` as TextKey)}</p>}
       <h2>{when}</h2>
       <dl>
         <dt>{t('common.unit')}</dt>
@@ -29,23 +52,29 @@ export function BookingCard({ booking, onCancel, onRebook }: Props) {
         <dd>{booking.appointment_type.name}</dd>
         <dt>{t('common.practitioner')}</dt>
         <dd>{booking.practitioner.name}</dd>
+        {phone && (
+          <>
+            <dt>{t('common.phone')}</dt>
+            <dd>
+              <PhoneLink phone={phone} />
+            </dd>
+          </>
+        )}
       </dl>
-      {booking.appointment_type.instructions && <p>{booking.appointment_type.instructions}</p>}
-      {booking.booked_by === 'staff' && <p className="muted">{t('bookings.bookedByStaff')}</p>}
+      {booked && booking.appointment_type.instructions && <p>{booking.appointment_type.instructions}</p>}
+      {booking.booked_by === 'staff' && booked && <p className="muted">{t('bookings.bookedByStaff')}</p>}
+      {outcome && <p className="notice">{t(outcome)}</p>}
       {reason && (
-        <p className="notice notice--warning">
-          {t(`bookings.why.${reason}` as TextKey)}
-          {booking.unit.phone && ` ${t('bookings.callUnit', { phone: booking.unit.phone })}`}
-        </p>
+        <p className="notice notice--warning">{t(`bookings.why.${reason}` as TextKey)}</p>
       )}
-      {(booking.can_cancel || booking.can_rebook) && (
+      {(canCancel || canRebook) && (
         <div className="buttons">
-          {booking.can_rebook && onRebook && (
+          {canRebook && (
             <Button variant="secondary" onClick={() => onRebook(booking)}>
               {t('bookings.rebook')}
             </Button>
           )}
-          {booking.can_cancel && onCancel && (
+          {canCancel && (
             <Button variant="danger" onClick={() => onCancel(booking)}>
               {t('bookings.cancel')}
             </Button>

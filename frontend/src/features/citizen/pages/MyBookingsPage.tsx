@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router-dom'
 import type { Schemas } from '../../../shared/api/client'
 import { useI18n } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
-import { Button, Dialog, ErrorNotice, Loading, Notice, Page, TextArea } from '../../../shared/ui'
+import { Button, Dialog, ErrorNotice, Loading, Page, Result, TextArea } from '../../../shared/ui'
 import { useCancelBooking } from '../api/cancel-booking'
 import { useMyBookings } from '../api/get-my-bookings'
 import { BookingCard } from '../components/BookingCard'
@@ -15,11 +15,12 @@ export function MyBookingsPage() {
   const navigate = useNavigate()
   const bookings = useMyBookings()
   const [cancelling, setCancelling] = useState<Booking | null>(null)
-  const [done, setDone] = useState<string | null>(null)
+  // The last cancellation: its message takes focus where the list begins.
+  const [done, setDone] = useState<{ id: string; text: string } | null>(null)
   return (
     <Page title={t('bookings.title')}>
       <p>{t('bookings.intro')}</p>
-      {done && <Notice kind="success">{done}</Notice>}
+      {done && <Result id={done.id}>{done.text}</Result>}
       {bookings.isPending && <Loading />}
       <ErrorNotice error={bookings.error} />
       {bookings.data?.length === 0 && <p>{t('bookings.empty')}</p>}
@@ -35,7 +36,8 @@ export function MyBookingsPage() {
           <CancelForm
             booking={cancelling}
             onDone={() => {
-              setDone(`${t('cancel.done')} ${formatDateLong(cancelling.local_date, lang)} ${cancelling.local_start_time}`)
+              const when = t('bookings.at', { date: formatDateLong(cancelling.local_date, lang), time: cancelling.local_start_time })
+              setDone({ id: cancelling.id, text: t('cancel.done', { what: `${when}, ${cancelling.appointment_type.name}, ${cancelling.unit.name}` }) })
               setCancelling(null)
             }}
           />
@@ -46,8 +48,9 @@ export function MyBookingsPage() {
 }
 
 function CancelForm({ booking, onDone }: { booking: Booking; onDone: () => void }) {
-  const { t, lang } = useI18n()
+  const { t, lang, fieldErrors } = useI18n()
   const cancel = useCancelBooking()
+  const fields = fieldErrors(cancel.error)
   const [reason, setReason] = useState('')
   const [missing, setMissing] = useState(false)
   return (
@@ -71,13 +74,13 @@ function CancelForm({ booking, onDone }: { booking: Booking; onDone: () => void 
         required
         maxLength={500}
         value={reason}
-        error={missing ? t('problem.validation-failed') : undefined}
+        error={missing ? t('cancel.reasonMissing') : fields.reason}
         onChange={(e) => {
           setReason(e.target.value)
           setMissing(false)
         }}
       />
-      <ErrorNotice error={cancel.error} />
+      {!fields.reason && <ErrorNotice error={cancel.error} />}
       <div className="buttons">
         <Button type="submit" variant="danger" disabled={cancel.isPending}>
           {t('cancel.confirm')}

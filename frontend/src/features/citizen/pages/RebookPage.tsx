@@ -5,10 +5,11 @@ import { Link, useParams } from 'react-router-dom'
 import type { Schemas } from '../../../shared/api/client'
 import { useI18n } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
-import { Button, ErrorNotice, Loading, Notice, Page } from '../../../shared/ui'
+import { Button, ErrorNotice, Loading, Page, Result } from '../../../shared/ui'
 import { useMyBooking } from '../api/get-my-booking'
 import { useRebookTargets } from '../api/get-rebook-targets'
 import { useRebook } from '../api/rebook'
+import { BookingCard } from '../components/BookingCard'
 
 export function RebookPage() {
   const { bookingId = '' } = useParams()
@@ -24,7 +25,17 @@ export function RebookPage() {
   if (rebook.data) {
     return (
       <Page title={t('rebook.title')}>
-        <Notice kind="success">{t('rebook.done', { date: formatDateLong(rebook.data.local_date, lang), time: rebook.data.local_start_time })}</Notice>
+        <Result id={rebook.data.id}>{t('rebook.done', { date: formatDateLong(rebook.data.local_date, lang), time: rebook.data.local_start_time })}</Result>
+        <Link to="/bookings">{t('book.toBookings')}</Link>
+      </Page>
+    )
+  }
+
+  if (booking.data && booking.data.status !== 'booked') {
+    // Nothing to move: say what became of it instead of offering targets.
+    return (
+      <Page title={t('rebook.title')}>
+        <BookingCard booking={booking.data} />
         <Link to="/bookings">{t('book.toBookings')}</Link>
       </Page>
     )

@@ -1,7 +1,7 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useI18n } from '../../../shared/i18n'
-import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, TextField } from '../../../shared/ui'
+import { Button, Checkbox, ErrorNotice, Loading, Page, Result, TextField } from '../../../shared/ui'
 import { useNotificationSettings } from '../api/get-notification-settings'
 import { useUpdateNotificationSettings } from '../api/update-notification-settings'
 
@@ -19,12 +19,18 @@ export function SettingsPage() {
 }
 
 function SettingsForm({ initial }: { initial: Schemas['NotificationSettings'] }) {
-  const { t } = useI18n()
+  const { t, fieldErrors } = useI18n()
   const update = useUpdateNotificationSettings()
   const [form, setForm] = useState(initial)
-  const fields = update.error instanceof ProblemError ? update.error.fieldErrors() : {}
+  const ref = useRef<HTMLFormElement>(null)
+  // A refused save: focus goes to the first field to correct.
+  useEffect(() => {
+    if (update.error) ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [update.error])
+  const fields = fieldErrors(update.error)
   return (
     <form
+      ref={ref}
       noValidate
       onSubmit={(e) => {
         e.preventDefault()
@@ -49,13 +55,13 @@ function SettingsForm({ initial }: { initial: Schemas['NotificationSettings'] })
         onChange={(e) => setForm({ ...form, phone: e.target.value })}
       />
       <Checkbox label={t('settings.smsEnabled')} checked={form.sms_enabled} onChange={(e) => setForm({ ...form, sms_enabled: e.target.checked })} />
-      {update.isSuccess && <Notice kind="success">{t('common.saved')}</Notice>}
       {update.error instanceof ProblemError && update.error.slug !== 'validation-failed' && <ErrorNotice error={update.error} />}
       <div className="buttons">
         <Button type="submit" disabled={update.isPending}>
           {t('common.save')}
         </Button>
       </div>
+      {update.isSuccess && <Result id={String(update.submittedAt)}>{t('settings.saved')}</Result>}
     </form>
   )
 }

@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router-dom'
 import { useI18n } from '../../../shared/i18n'
-import { ErrorNotice, Loading, Notice, Page } from '../../../shared/ui'
+import { ErrorNotice, Loading, Notice, Page, TextWithPhone } from '../../../shared/ui'
 import { useUnit } from '../api/get-unit'
 
 export function UnitPage() {
@@ -16,7 +16,12 @@ export function UnitPage() {
       <ErrorNotice error={unit.error} />
       {unit.data && (
         <>
-          {unit.data.phone && <p>{t('bookings.callUnit', { phone: unit.data.phone })}</p>}
+          {unit.data.address && <p className="muted">{unit.data.address}</p>}
+          {unit.data.phone && (
+            <p>
+              <TextWithPhone text={t('bookings.callUnit')} phone={unit.data.phone} />
+            </p>
+          )}
           <h2>{t('units.services')}</h2>
           <ul className="list">
             {booking && (

@@ -28,7 +28,7 @@ interface Props {
 type FieldErrors = Partial<Record<'pnr' | 'type' | 'start' | 'length', string>>
 
 export function NewBookingForm({ unitId, practitioners, practitionerId, types, monday, now, onDone }: Props) {
-  const { t } = useI18n()
+  const { t, fieldErrors } = useI18n()
   const book = useStaffBook()
   const usable = types.filter((x) => !x.retired)
   const [pnr, setPnr] = useState('')
@@ -54,7 +54,7 @@ export function NewBookingForm({ unitId, practitioners, practitionerId, types, m
   const start = when?.start ?? suggested.time
 
   const server = book.error instanceof ProblemError ? book.error : null
-  const serverFields = server?.slug === 'validation-failed' ? server.fieldErrors() : {}
+  const serverFields = fieldErrors(server)
   const startsInPast = server?.slug === 'starts-in-past'
 
   const validate = (): FieldErrors => {

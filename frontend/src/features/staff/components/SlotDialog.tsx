@@ -72,13 +72,13 @@ export function SlotDialogBody({ unitId, slot, freeSlots, regionNotifies, now, o
 }
 
 function BookForm({ unitId, slot, onDone }: { unitId: string; slot: BookSlot; onDone: () => void }) {
-  const { t } = useI18n()
+  const { t, fieldErrors } = useI18n()
   const book = useStaffBook()
   const [pnr, setPnr] = useState('')
   const [reason, setReason] = useState('')
   const [message, setMessage] = useState('')
   const [hidden, setHiddenFlag] = useState(false)
-  const fields = book.error instanceof ProblemError ? book.error.fieldErrors() : {}
+  const fields = fieldErrors(book.error)
   return (
     <form
       onSubmit={(e) => {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { ProblemError, type Schemas } from '../../../shared/api/client'
-import { problemMessage } from '../../../shared/i18n'
+import { loadLanguage, problemMessage } from '../../../shared/i18n'
 import { residentNotice } from '../components/SlotDialog'
 import { choosePractitioner } from './practitioner'
 
@@ -37,6 +37,9 @@ describe('whose book opens', () => {
 })
 
 describe('the server refusing a time that has begun', () => {
+  // English is a lazy chunk in the app; here it is fetched up front.
+  beforeAll(() => loadLanguage('en'))
+
   it('is told in Swedish and in English', () => {
     const error = new ProblemError(422, { type: 'https://tidbok.se/problems/starts-in-past', title: 'Starts in the past', status: 422 })
     expect(problemMessage('sv', error)).toBe('Tiden har redan börjat. Välj en tid framåt, eller markera att du registrerar ett besök i efterhand.')

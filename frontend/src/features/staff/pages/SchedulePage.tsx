@@ -142,7 +142,7 @@ function PractitionerSchedule({ practitionerId, types }: { practitionerId: strin
 
 /** Publishing in two steps: "Förhandsgranska" shows what the range gives, "Publicera" creates it. */
 function PublishSection({ practitionerId, blocks }: { practitionerId: string; blocks: Schemas['BlockResponse'][] }) {
-  const { t, lang } = useI18n()
+  const { t, lang, fieldErrors } = useI18n()
   const today = todayInStockholm()
   const [from, setFrom] = useState(today)
   const [to, setTo] = useState(addDays(today, 9 * 7))
@@ -153,7 +153,7 @@ function PublishSection({ practitionerId, blocks }: { practitionerId: string; bl
   const publishing = useScheduleChange(() => publish(practitionerId, from, to))
   const range = rangeError(from, to)
   const server = publishing.error instanceof ProblemError ? publishing.error : null
-  const serverFields = server?.slug === 'validation-failed' ? server.fieldErrors() : {}
+  const serverFields = fieldErrors(server)
   const toError = range ? t('schedule.endBeforeStart') : serverFields.to
   const result = publishing.data && 'created' in publishing.data ? (publishing.data as PublishOutcome) : null
   useEffect(() => {

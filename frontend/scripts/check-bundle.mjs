@@ -1,0 +1,134 @@
+// The bundle check, run by `npm run build` after `vite build`: prints every
+// emitted JS and CSS file with its raw and gzip size, adds up what a
+// resident's phone downloads on the first visit, and fails (exit 1) above a
+// budget or when staff or admin code could reach a resident.
+//
+// Sizes are gzip at level 9 (node:zlib), in bytes; KB = 1000 bytes. Level 9
+// is what `gzip -9` and a server's precompressed assets give; the numbers are
+// the same on every run of the same build. Brotli (quality 11) is printed
+// too, for a server that sends it; the budgets are on gzip.
+//
+// The resident's first load is index.html, its entry chunk and everything
+// the entry imports statically (with their CSS), plus the resident area's
+// lazy chunk (src/app/areas/resident.ts) and its static imports. English
+// texts (src/shared/i18n/en.ts) are a lazy chunk fetched only when chosen.
+//
+// Measured on this build (vite 8.3, react 19.3, react-router 7.18,
+// TanStack Query 5), the same way:
+//   before the split: one file, 117.4 KB gzipped JS + 2.1 KB CSS + 0.3 KB
+//     index.html = 119.8 KB first load, staff and admin code (about 11 KB)
+//     and the English texts (about 5 KB) included;
+//   after the split: the line "resident first load" below (115.6 KB when
+//     written, with the resident features of issue 9 added: compact header
+//     with unread count, booking flow in the URL, grouped access log).
+// Of that, the framework is about 86 KB that no split removes: React DOM
+// about 60 KB, react-router about 14 KB, TanStack Query about 10 KB,
+// openapi-fetch about 2.5 KB. The app itself (Swedish texts, shell, resident
+// pages, CSS) is about 29 KB.
+// Budgets, under the 119.8 KB of before and with a little room for resident
+// features, none for a new dependency or for staff code leaking in:
+const KB = 1000
+export const BUDGETS = {
+  /** Everything a resident downloads before the first page shows. */
+  residentFirstLoad: 117 * KB,
+  /** The entry chunk (framework, shell, Swedish texts). */
+  entry: 105 * KB,
+  /** Any lazy chunk: one area's pages, a shared piece, English texts. */
+  lazyChunk: 12 * KB,
+}
+
+// Code the resident's chunks must never contain (a module path under one of these).
+const FORBIDDEN = ['src/features/staff/', 'src/features/admin/']
+const RESIDENT_AREA = 'src/app/areas/resident.ts'
+
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+
+const dist = resolve(process.argv[2] ?? 'dist')
+const read = (file) => readFileSync(resolve(dist, file))
+const manifest = JSON.parse(read('.vite/manifest.json'))
+const modules = JSON.parse(read('.vite/modules.json'))
+const failures = []
+
+const sizes = new Map()
+function size(file) {
+  if (!sizes.has(file)) {
+    const bytes = read(file)
+    const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+    sizes.set(file, { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli })
+  }
+  return sizes.get(file)
+}
+const kb = (bytes) => `${(bytes / KB).toFixed(1).padStart(6)} KB`
+
+// Every emitted JS and CSS file, largest first.
+const files = [...new Set(Object.values(manifest).flatMap((c) => [c.file, ...(c.css ?? [])]))].sort()
+const rows = files.map((file) => ({ file, ...size(file) })).sort((a, b) => b.gzip - a.gzip || a.file.localeCompare(b.file))
+console.log('chunk'.padEnd(44), 'raw'.padStart(9), 'gzip'.padStart(9), 'brotli'.padStart(9))
+for (const r of rows) console.log(r.file.padEnd(44), kb(r.raw), kb(r.gzip), kb(r.brotli))
+
+// The manifest keys reachable from `key` by static imports.
+function staticClosure(keys) {
+  const seen = new Set()
+  const walk = (key) => {
+    if (seen.has(key)) return
+    if (!manifest[key]) throw new Error(`manifest has no ${key}`)
+    seen.add(key)
+    for (const next of manifest[key].imports ?? []) walk(next)
+  }
+  keys.forEach(walk)
+  return seen
+}
+
+const entryKey = Object.keys(manifest).find((k) => manifest[k].isEntry)
+if (!entryKey) failures.push('the manifest has no entry')
+if (!manifest[RESIDENT_AREA]?.isDynamicEntry) {
+  failures.push(`${RESIDENT_AREA} is not a lazy chunk of its own: the resident pages must be loaded with import() (src/app/App.tsx)`)
+}
+
+if (entryKey && manifest[RESIDENT_AREA]) {
+  const keys = staticClosure([entryKey, RESIDENT_AREA])
+  const chunkFiles = [...keys].map((k) => manifest[k].file)
+  const cssFiles = [...new Set([...keys].flatMap((k) => manifest[k].css ?? []))]
+  const files = ['index.html', ...chunkFiles, ...cssFiles]
+  const firstLoad = files.reduce((sum, f) => sum + size(f).gzip, 0)
+  const firstLoadBrotli = files.reduce((sum, f) => sum + size(f).brotli, 0)
+  console.log(
+    `\nresident first load (index.html, ${chunkFiles.length} JS, ${cssFiles.length} CSS): ${kb(firstLoad)} gzip (budget ${kb(BUDGETS.residentFirstLoad)}), ${kb(firstLoadBrotli)} brotli`,
+  )
+  for (const f of [...chunkFiles, ...cssFiles].sort()) console.log(`  ${f}`)
+  if (firstLoad > BUDGETS.residentFirstLoad) failures.push(`the resident's first load is ${kb(firstLoad)}, above its budget of ${kb(BUDGETS.residentFirstLoad)}`)
+
+  // No module of the staff or admin features in anything the resident loads.
+  for (const file of chunkFiles) {
+    const inside = modules[file]
+    if (!inside) {
+      failures.push(`modules.json has no ${file}`)
+      continue
+    }
+    for (const id of inside) {
+      if (FORBIDDEN.some((prefix) => id.startsWith(prefix))) failures.push(`${file}, loaded by residents, contains ${id}`)
+    }
+  }
+  // And the check is not vacuous: staff and admin code exist, in other chunks.
+  for (const prefix of FORBIDDEN) {
+    if (!Object.values(modules).some((ids) => ids.some((id) => id.startsWith(prefix)))) {
+      failures.push(`no chunk holds ${prefix}: module paths changed, update FORBIDDEN in this script`)
+    }
+  }
+
+  const entry = size(manifest[entryKey].file).gzip
+  if (entry > BUDGETS.entry) failures.push(`the entry chunk is ${kb(entry)}, above its budget of ${kb(BUDGETS.entry)}`)
+  for (const key of Object.keys(manifest)) {
+    if (key === entryKey) continue
+    const { gzip } = size(manifest[key].file)
+    if (gzip > BUDGETS.lazyChunk) failures.push(`${manifest[key].file} is ${kb(gzip)}, above the budget of a lazy chunk, ${kb(BUDGETS.lazyChunk)}`)
+  }
+}
+
+if (failures.length) {
+  console.error(`\nbundle check FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`)
+  process.exit(1)
+}
+console.log('\nbundle check passed')
