@@ -1080,3 +1080,33 @@ async fn instants_survive_the_round_trip_exactly(db: &TestDb) {
     assert_eq!(stored.slot.starts_at, odd);
     assert_eq!(stored.booking.booked_at, b.booked_at);
 }
+
+/// The two migration sets (migrations/sqlite, migrations/postgres) differ in
+/// column types only: after migrating, both catalogues list the same tables,
+/// columns with the same nullability, the same indexes on the same columns
+/// (unique and partial alike), and the same named constraints.
+#[tokio::test]
+async fn both_migration_sets_leave_the_same_schema() {
+    let sqlite = TestDb::sqlite().await;
+    let Some(postgres) = TestDb::postgres().await else {
+        return;
+    };
+    let (lite, pg) = (sqlite.schema().await, postgres.schema().await);
+    assert!(lite.tables.contains_key("bookings") && lite.tables["bookings"].len() > 10);
+    assert!(lite.indexes.contains_key("bookings_one_active_per_slot"));
+    assert!(lite.constraints.contains_key("appointment_types_region_name_key"));
+
+    let names = |s: &tidbok_store::testing::Schema| s.tables.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&lite), names(&pg), "tables");
+    for (table, columns) in &lite.tables {
+        assert_eq!(
+            columns, &pg.tables[table],
+            "columns and nullability of {table} (SQLite left, PostgreSQL right)"
+        );
+    }
+    assert_eq!(lite.indexes, pg.indexes, "indexes (SQLite left, PostgreSQL right)");
+    assert_eq!(
+        lite.constraints, pg.constraints,
+        "named constraints (SQLite left, PostgreSQL right)"
+    );
+}

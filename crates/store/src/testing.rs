@@ -147,6 +147,152 @@ impl TestDb {
     }
 }
 
+/// A database's schema as its own catalogue states it, in terms both backends
+/// share, so the two migration sets can be held to each other.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schema {
+    /// Table → columns, each with whether it may be NULL, by name.
+    pub tables: std::collections::BTreeMap<String, std::collections::BTreeMap<String, bool>>,
+    /// Index name → its table and columns in order, and whether it is
+    /// partial or unique (indexes that back a unique constraint are listed as
+    /// the constraint).
+    pub indexes: std::collections::BTreeMap<String, (String, Vec<String>, bool, bool)>,
+    /// Named constraints (UNIQUE and CHECK) → table.
+    pub constraints: std::collections::BTreeMap<String, String>,
+}
+
+impl TestDb {
+    /// The schema migrations left, read from the database's catalogue
+    /// (`sqlite_master` and pragmas; `information_schema` and `pg_catalog`).
+    pub async fn schema(&self) -> Schema {
+        let mut schema = Schema::default();
+        match &self.backend {
+            Backend::Sqlite(s) => {
+                let pool = s.pool();
+                let tables: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'table' \
+                     AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await
+                .expect("tables");
+                for (table, sql) in tables {
+                    let columns: Vec<(String, i64, i64)> =
+                        sqlx::query_as("SELECT name, \"notnull\", pk FROM pragma_table_info($1)")
+                            .bind(&table)
+                            .fetch_all(pool)
+                            .await
+                            .expect("columns");
+                    // A primary key column is never NULL in PostgreSQL; SQLite
+                    // only enforces that for INTEGER keys, so it is read as such.
+                    schema.tables.insert(
+                        table.clone(),
+                        columns
+                            .into_iter()
+                            .map(|(name, not_null, pk)| (name, not_null == 0 && pk == 0))
+                            .collect(),
+                    );
+                    for name in named_constraints(&sql) {
+                        schema.constraints.insert(name, table.clone());
+                    }
+                    let indexes: Vec<(String, i64, String, i64)> =
+                        sqlx::query_as("SELECT name, \"unique\", origin, partial FROM pragma_index_list($1)")
+                            .bind(&table)
+                            .fetch_all(pool)
+                            .await
+                            .expect("indexes");
+                    for (index, unique, origin, partial) in indexes {
+                        if origin != "c" {
+                            continue; // the primary key's, or a UNIQUE constraint's
+                        }
+                        let columns: Vec<(String,)> =
+                            sqlx::query_as("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+                                .bind(&index)
+                                .fetch_all(pool)
+                                .await
+                                .expect("index columns");
+                        schema.indexes.insert(
+                            index,
+                            (
+                                table.clone(),
+                                columns.into_iter().map(|c| c.0).collect(),
+                                unique == 1,
+                                partial == 1,
+                            ),
+                        );
+                    }
+                }
+            }
+            Backend::Postgres(s) => {
+                let pool = s.pool();
+                let columns: Vec<(String, String, String)> = sqlx::query_as(
+                    "SELECT table_name::text, column_name::text, is_nullable::text FROM information_schema.columns \
+                     WHERE table_schema = 'public' AND table_name NOT LIKE '\\_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await
+                .expect("columns");
+                for (table, column, nullable) in columns {
+                    schema
+                        .tables
+                        .entry(table)
+                        .or_default()
+                        .insert(column, nullable == "YES");
+                }
+                let indexes: Vec<(String, String, Vec<String>, bool, bool)> = sqlx::query_as(
+                    "SELECT i.relname::text, t.relname::text, \
+                            array_agg(a.attname::text ORDER BY k.ord), x.indisunique, x.indpred IS NOT NULL \
+                       FROM pg_index x \
+                       JOIN pg_class i ON i.oid = x.indexrelid \
+                       JOIN pg_class t ON t.oid = x.indrelid \
+                       JOIN pg_namespace n ON n.oid = t.relnamespace \
+                       CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) \
+                       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+                      WHERE n.nspname = 'public' AND t.relname NOT LIKE '\\_sqlx%' \
+                        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) \
+                      GROUP BY i.relname, t.relname, x.indisunique, x.indpred",
+                )
+                .fetch_all(pool)
+                .await
+                .expect("indexes");
+                for (index, table, columns, unique, partial) in indexes {
+                    schema.indexes.insert(index, (table, columns, unique, partial));
+                }
+                // Named constraints: UNIQUE ones, and CHECKs other than those
+                // PostgreSQL names itself after a column (`<table>_<column>_check`).
+                let constraints: Vec<(String, String, String)> = sqlx::query_as(
+                    "SELECT c.conname::text, t.relname::text, c.contype::text FROM pg_constraint c \
+                       JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace \
+                      WHERE n.nspname = 'public' AND c.contype IN ('u', 'c')",
+                )
+                .fetch_all(pool)
+                .await
+                .expect("constraints");
+                for (name, table, kind) in constraints {
+                    if kind == "c" && name.ends_with("_check") {
+                        continue;
+                    }
+                    schema.constraints.insert(name, table);
+                }
+            }
+        }
+        schema
+    }
+}
+
+/// The names of a CREATE TABLE statement's `CONSTRAINT <name>` clauses.
+fn named_constraints(create_table: &str) -> Vec<String> {
+    let words: Vec<&str> = create_table
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .filter(|w| w[0].eq_ignore_ascii_case("CONSTRAINT"))
+        .map(|w| w[1].to_owned())
+        .collect()
+}
+
 /// A value bound to an explained query.
 #[derive(Debug, Clone, Copy)]
 pub enum Bind {
