@@ -832,7 +832,7 @@ impl StaffDesk {
         let today = local_date(self.clock.now());
         let mut rows = Vec::new();
         let mut scheduled = BTreeSet::new();
-        let mut templates = BTreeMap::new();
+        let mut templates: BTreeMap<PractitionerId, Vec<ScheduleBlock>> = BTreeMap::new();
         for (p, t, last) in self.store.published_until(unit.id).await? {
             if last < today {
                 continue;
@@ -846,10 +846,11 @@ impl StaffDesk {
             // Rule 6 is about what the unit schedules for residents: a hidden
             // type, or a type the practitioner's template does not hold (an
             // ad-hoc booking, a one-day change), is no schedule to keep up.
-            if !templates.contains_key(&p) {
-                templates.insert(p, self.store.template(p).await?);
-            }
-            let planned = templates[&p].iter().any(|b| b.appointment_type_id == t);
+            let template = match templates.entry(p) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(self.store.template(p).await?),
+            };
+            let planned = template.iter().any(|b: &ScheduleBlock| b.appointment_type_id == t);
             if ty.policy == PortalPolicy::Hidden || !planned {
                 continue;
             }
