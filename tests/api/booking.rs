@@ -28,6 +28,7 @@ on_both_backends!(
     other_residents_bookings_are_not_found,
     my_bookings_span_all_units,
     types_that_are_not_bookable_online_are_refused,
+    a_resident_who_only_reads_is_not_recorded_until_their_first_write,
 );
 
 fn body_ok(v: &Value) -> String {
@@ -885,4 +886,33 @@ async fn types_that_are_not_bookable_online_are_refused(app: TestApp) {
     assert_problem(app.get(&unknown, &anna).await, 404, "not-found").await;
     let no_slot = app.book(&anna, SlotId::generate()).await;
     assert_problem(no_slot, 404, "not-found").await;
+}
+
+async fn a_resident_who_only_reads_is_not_recorded_until_their_first_write(app: TestApp) {
+    let pnr = adult_pnr(91);
+    let number = PersonalIdentityNumber::parse(&pnr, tidbok_domain::time::local_date(now())).unwrap();
+    let token = resident_token(&pnr);
+    for path in [
+        "/api/v1/units",
+        "/api/v1/me/bookings",
+        "/api/v1/me/inbox",
+        "/api/v1/me/notification-settings",
+        "/api/v1/me/access-log",
+    ] {
+        assert_eq!(app.get(path, &token).await.status(), 200, "{path}");
+    }
+    assert!(
+        app.world.store.resident_by_pnr(&number).await.unwrap().is_none(),
+        "reads write nothing"
+    );
+    let [slot] = app.slots(&app.world.self_service, &[in_hours(60)], 15).await[..] else {
+        unreachable!()
+    };
+    app.booked(&token, slot).await;
+    let recorded = app.world.store.resident_by_pnr(&number).await.unwrap();
+    assert_eq!(
+        recorded.and_then(|r| r.name).map(|n| n.as_str().to_owned()).as_deref(),
+        Some("Testa Testsson"),
+        "the first booking records the resident with the token's name"
+    );
 }

@@ -326,8 +326,14 @@ async fn the_summons_is_a_printable_escaped_page(app: TestApp) {
     let mut claims = claims("resident");
     claims["pnr"] = json!(pnr);
     claims["name"] = json!("<script>alert(1)</script> Svensson");
-    // The resident is recorded at first login, with the name from the token.
-    app.get("/api/v1/me/bookings", &token(&claims)).await;
+    // The resident is recorded at their first write, with the name from the token.
+    let settings = json!({"email": null, "phone": null, "email_enabled": false, "sms_enabled": false});
+    assert_eq!(
+        app.put("/api/v1/me/notification-settings", &token(&claims), &settings)
+            .await
+            .status(),
+        200
+    );
     let booked: Value = app
         .post(
             &bookings(&app),

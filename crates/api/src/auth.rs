@@ -16,17 +16,11 @@
 //! with an ES256 key made at start-up, verified through the same path.
 
 use crate::problem::{ApiError, ProblemType};
-use crate::state::AppState;
-use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
-use std::future::Future;
-use std::pin::Pin;
-use tidbok_domain::time::local_date;
-use tidbok_domain::{PersonName, PersonalIdentityNumber, RegionId, Resident, StaffId, UnitId};
+use tidbok_domain::{PersonName, PersonalIdentityNumber, RegionId, StaffId, UnitId};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -415,107 +409,10 @@ impl DevSigner {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<&str, AuthError> {
-    let value = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or(AuthError::Missing)?;
-    let value = value.to_str().map_err(|_| AuthError::Missing)?;
-    let (scheme, token) = value.split_once(' ').ok_or(AuthError::Missing)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(AuthError::Missing);
-    }
-    Ok(token.trim())
-}
-
-fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
-    let token = bearer(req)?;
-    let today = local_date(state.clock.now());
-    Ok(state.auth.verify(token, today)?)
-}
-
-/// Any authenticated caller.
-pub struct Caller(pub Principal);
-
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(authenticate(req).map(Caller))
-    }
-}
-
-/// A resident, looked up (and on first sight recorded) by personal identity
-/// number. Any other role gets 403.
-pub struct ResidentCaller(pub Resident);
-
-impl FromRequest for ResidentCaller {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let principal = authenticate(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let (pnr, name) = match principal? {
-                Principal::Resident { pnr, name } => (pnr, name),
-                Principal::Staff { .. } => {
-                    return Err(ApiError::new(ProblemType::Forbidden).detail("This endpoint is for residents."))
-                }
-            };
-            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
-            let resident = state.store.ensure_resident(&pnr, name.as_ref()).await?;
-            Ok(ResidentCaller(resident))
-        })
-    }
-}
-
-/// A member of staff or an administrator (any role but resident; residents
-/// get 403). What they may do is decided per request by the use cases.
-pub struct StaffCaller(pub tidbok_domain::staff::StaffMember);
-
-impl FromRequest for StaffCaller {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        use tidbok_domain::StaffRole;
-        std::future::ready(authenticate(req).and_then(|principal| match principal {
-            Principal::Staff {
-                id,
-                role,
-                units,
-                region,
-                name,
-            } => {
-                let role = match role {
-                    Role::Staff => StaffRole::Staff,
-                    Role::UnitAdmin => StaffRole::UnitAdmin,
-                    Role::RegionalAdmin => StaffRole::RegionalAdmin,
-                    Role::Resident => return Err(ApiError::new(ProblemType::Forbidden)),
-                };
-                Ok(StaffCaller(tidbok_domain::staff::StaffMember {
-                    id,
-                    role,
-                    units,
-                    region,
-                    name,
-                }))
-            }
-            Principal::Resident { .. } => {
-                Err(ApiError::new(ProblemType::Forbidden).detail("This endpoint is for staff and administrators."))
-            }
-        }))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tidbok_domain::time::local_date;
 
     fn setup() -> (Authenticator, String) {
         let (signer, key) = DevSigner::generate("iss", "aud").unwrap();

@@ -67,7 +67,7 @@ impl SecurityHeaders {
         let app = format!(
             "default-src 'self'; script-src 'self'; style-src 'self' '{}'; img-src 'self' data:; \
              font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'none'; {CLOSED}",
-            crate::summons::style_hash()
+            csp_hash(crate::summons::style_block())
         );
         // Swagger UI (utoipa-swagger-ui, vendored) sets styles inline from
         // its script and shows its logo and icons as data: images; its

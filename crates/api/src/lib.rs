@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod caller;
 pub mod config;
 pub mod dto;
 pub mod dto_staff;

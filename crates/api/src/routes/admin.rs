@@ -3,7 +3,7 @@
 //! notification switch. Unit admins: terms texts, activation and audience,
 //! the restricted selection (CSV import), the unit's access log.
 
-use crate::auth::StaffCaller;
+use crate::caller::StaffCaller;
 use crate::dto::validate;
 use crate::dto_staff::*;
 use crate::extract::ApiJson;

@@ -1,6 +1,6 @@
 //! The resident's inbox, notification settings and access log (loggutdrag).
 
-use crate::auth::ResidentCaller;
+use crate::caller::ResidentCaller;
 use crate::dto_staff::*;
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, FieldCode, Problem};
@@ -15,7 +15,8 @@ type Json<T> = Result<web::Json<T>, ApiError>;
 #[utoipa::path(tag = "resident", operation_id = "listInbox", security(("bearer" = [])),
     responses((status = 200, description = "Messages", body = [InboxMessageResponse])))]
 #[get("/me/inbox")]
-pub async fn inbox(state: web::Data<AppState>, ResidentCaller(me): ResidentCaller) -> Json<Vec<InboxMessageResponse>> {
+pub async fn inbox(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<InboxMessageResponse>> {
+    let me = caller.resident();
     Ok(web::Json(
         state.portal.inbox(&me).await?.iter().map(Into::into).collect(),
     ))
@@ -31,9 +32,10 @@ pub async fn inbox(state: web::Data<AppState>, ResidentCaller(me): ResidentCalle
 #[get("/me/inbox/{message_id}")]
 pub async fn message(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<Uuid>,
 ) -> Json<InboxMessageResponse> {
+    let me = caller.resident();
     Ok(web::Json(
         (&state.portal.inbox_message(&me, path.into_inner()).await?).into(),
     ))
@@ -49,9 +51,10 @@ pub async fn message(
 #[post("/me/inbox/{message_id}/read")]
 pub async fn mark_read(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<Uuid>,
 ) -> Json<InboxMessageResponse> {
+    let me = caller.resident();
     Ok(web::Json(
         (&state.portal.mark_read(&me, path.into_inner()).await?).into(),
     ))
@@ -61,7 +64,8 @@ pub async fn mark_read(
 #[utoipa::path(tag = "resident", operation_id = "getNotificationSettings", security(("bearer" = [])),
     responses((status = 200, description = "Settings", body = NotificationSettings)))]
 #[get("/me/notification-settings")]
-pub async fn settings(ResidentCaller(me): ResidentCaller) -> web::Json<NotificationSettings> {
+pub async fn settings(caller: ResidentCaller) -> web::Json<NotificationSettings> {
+    let me = caller.resident();
     web::Json((&me).into())
 }
 
@@ -73,7 +77,7 @@ pub async fn settings(ResidentCaller(me): ResidentCaller) -> web::Json<Notificat
 #[put("/me/notification-settings")]
 pub async fn update_settings(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     body: ApiJson<NotificationSettings>,
 ) -> Json<NotificationSettings> {
     crate::dto::validate(&*body)?;
@@ -88,6 +92,7 @@ pub async fn update_settings(
         sms: body.sms_enabled,
         email: body.email_enabled,
     };
+    let me = caller.recorded(&state).await?;
     let updated = state.portal.update_contact(&me, phone, email, choices).await?;
     Ok(web::Json((&updated).into()))
 }
@@ -96,7 +101,8 @@ pub async fn update_settings(
 #[utoipa::path(tag = "resident", operation_id = "myAccessLog", security(("bearer" = [])),
     responses((status = 200, description = "Newest first", body = [MyAccessLogEntry])))]
 #[get("/me/access-log")]
-pub async fn access_log(state: web::Data<AppState>, ResidentCaller(me): ResidentCaller) -> Json<Vec<MyAccessLogEntry>> {
+pub async fn access_log(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<MyAccessLogEntry>> {
+    let me = caller.resident();
     let lines = state.portal.access_log(&me).await?;
     Ok(web::Json(
         lines

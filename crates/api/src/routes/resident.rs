@@ -2,7 +2,7 @@
 //! bookable types, available dates and slots, and the resident's own
 //! bookings. Every one needs a resident's token; other roles get 403.
 
-use crate::auth::ResidentCaller;
+use crate::caller::ResidentCaller;
 use crate::dto::*;
 use crate::extract::ApiJson;
 use crate::idempotency;
@@ -21,7 +21,8 @@ type Json<T> = Result<web::Json<T>, ApiError>;
 #[utoipa::path(tag = "resident", operation_id = "listUnits", security(("bearer" = [])),
     responses((status = 200, description = "Units offering online services", body = [UnitResponse])))]
 #[get("/units")]
-pub async fn list_units(state: web::Data<AppState>, ResidentCaller(me): ResidentCaller) -> Json<Vec<UnitResponse>> {
+pub async fn list_units(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<UnitResponse>> {
+    let me = caller.resident();
     let units = state.portal.units(&me).await?;
     Ok(web::Json(units.into_iter().map(Into::into).collect()))
 }
@@ -34,11 +35,8 @@ pub async fn list_units(state: web::Data<AppState>, ResidentCaller(me): Resident
         (status = 404, description = "No such unit (`not-found`)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/units/{unit_id}")]
-pub async fn get_unit(
-    state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
-    path: web::Path<Uuid>,
-) -> Json<UnitResponse> {
+pub async fn get_unit(state: web::Data<AppState>, caller: ResidentCaller, path: web::Path<Uuid>) -> Json<UnitResponse> {
+    let me = caller.resident();
     let unit = state.portal.unit(&me, UnitId::from_uuid(path.into_inner())).await?;
     Ok(web::Json(unit.into()))
 }
@@ -55,9 +53,10 @@ pub async fn get_unit(
 #[get("/units/{unit_id}/appointment-types")]
 pub async fn list_appointment_types(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<Uuid>,
 ) -> Json<Vec<AppointmentTypeResponse>> {
+    let me = caller.resident();
     let types = state
         .portal
         .bookable_types(&me, UnitId::from_uuid(path.into_inner()))
@@ -82,10 +81,11 @@ pub async fn list_appointment_types(
 #[get("/units/{unit_id}/appointment-types/{type_id}/available-dates")]
 pub async fn available_dates(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<(Uuid, Uuid)>,
     query: web::Query<DateRangeQuery>,
 ) -> Json<AvailableDatesResponse> {
+    let me = caller.resident();
     let (unit, ty) = path.into_inner();
     let dates = state
         .portal
@@ -116,10 +116,11 @@ pub async fn available_dates(
 #[get("/units/{unit_id}/appointment-types/{type_id}/slots")]
 pub async fn free_slots(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<(Uuid, Uuid)>,
     query: web::Query<DateQuery>,
 ) -> Json<Vec<SlotResponse>> {
+    let me = caller.resident();
     let (unit, ty) = path.into_inner();
     let slots = state
         .portal
@@ -169,7 +170,7 @@ fn created(committed: Committed<ResidentBooking>) -> HttpResponse {
 pub async fn book(
     req: HttpRequest,
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     body: ApiJson<BookRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
@@ -184,6 +185,8 @@ pub async fn book(
             .transpose()?,
         terms_accepted: body.terms_accepted,
     };
+    // A resident is recorded at their first write, never by a read.
+    let me = caller.recorded(&state).await?;
     state.limits.booking(req.peer_addr().map(|a| a.ip()), me.id)?;
     let committed = state.portal.book(&me, request, key.as_ref()).await?;
     Ok(created(committed))
@@ -194,7 +197,8 @@ pub async fn book(
 #[utoipa::path(tag = "resident", operation_id = "listMyBookings", security(("bearer" = [])),
     responses((status = 200, description = "Your upcoming bookings, by start", body = [BookingResponse])))]
 #[get("/me/bookings")]
-pub async fn my_bookings(state: web::Data<AppState>, ResidentCaller(me): ResidentCaller) -> Json<Vec<BookingResponse>> {
+pub async fn my_bookings(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<BookingResponse>> {
+    let me = caller.resident();
     let bookings = state.portal.my_bookings(&me).await?;
     Ok(web::Json(bookings.into_iter().map(Into::into).collect()))
 }
@@ -209,9 +213,10 @@ pub async fn my_bookings(state: web::Data<AppState>, ResidentCaller(me): Residen
 #[get("/me/bookings/{booking_id}")]
 pub async fn my_booking(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<Uuid>,
 ) -> Json<BookingResponse> {
+    let me = caller.resident();
     let booking = state
         .portal
         .my_booking(&me, BookingId::from_uuid(path.into_inner()))
@@ -235,10 +240,11 @@ pub async fn my_booking(
 #[post("/me/bookings/{booking_id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<Uuid>,
     body: ApiJson<CancelRequest>,
 ) -> Json<BookingResponse> {
+    let me = caller.resident();
     validate(&*body)?;
     let reason = text_field("reason", CancellationReason::parse(&body.reason))?;
     let booking = state
@@ -262,10 +268,11 @@ pub async fn cancel(
 #[get("/me/bookings/{booking_id}/rebook-targets")]
 pub async fn rebook_targets(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<Uuid>,
     query: web::Query<DateRangeQuery>,
 ) -> Json<Vec<SlotResponse>> {
+    let me = caller.resident();
     let slots = state
         .portal
         .rebook_targets(&me, BookingId::from_uuid(path.into_inner()), query.from, query.to)
@@ -288,10 +295,11 @@ pub async fn rebook_targets(
 #[get("/me/bookings/{booking_id}/rebook-dates")]
 pub async fn rebook_dates(
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<Uuid>,
     query: web::Query<DateRangeQuery>,
 ) -> Json<AvailableDatesResponse> {
+    let me = caller.resident();
     let dates = state
         .portal
         .rebook_dates(&me, BookingId::from_uuid(path.into_inner()), query.from, query.to)
@@ -322,10 +330,11 @@ pub async fn rebook_dates(
 pub async fn rebook(
     req: HttpRequest,
     state: web::Data<AppState>,
-    ResidentCaller(me): ResidentCaller,
+    caller: ResidentCaller,
     path: web::Path<Uuid>,
     body: ApiJson<RebookRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let me = caller.resident();
     let booking = path.into_inner();
     let key = idempotency::key(&req, &(booking, &*body))?;
     state.limits.booking(req.peer_addr().map(|a| a.ip()), me.id)?;

@@ -3,7 +3,7 @@
 //! one-day changes, empty days, horizon). Staff and unit admins act in their
 //! own units only; every read or change of a resident's data is logged.
 
-use crate::auth::StaffCaller;
+use crate::caller::StaffCaller;
 use crate::dto::*;
 use crate::dto_staff::*;
 use crate::extract::ApiJson;
