@@ -18,7 +18,27 @@ async fn health_and_readiness_answer(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert_eq!(ready, json!({"status": "ready"}));
+    assert_eq!(
+        ready,
+        json!({"status": "ready", "outbox_worker": "running", "outbox_worker_restarts": 0})
+    );
+}
+
+#[tokio::test]
+async fn readiness_says_when_this_process_runs_no_outbox_worker() {
+    let Some(app) = spawn_with(Kind::Sqlite, |s| s.delivery.outbox_worker = false).await else {
+        return;
+    };
+    let ready: Value = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["outbox_worker"], "off");
 }
 
 #[tokio::test]

@@ -34,10 +34,22 @@ impl Application {
         if settings.seed_demo && crate::seed::seed_if_empty(&store, now).await? {
             tracing::info!("loaded the demo data");
         }
-        let state = web::Data::new(AppState::build(settings, store.clone())?);
-        if settings.delivery.outbox_worker {
-            tokio::spawn(outbox_worker(&settings.delivery, store, state.clock.clone())?.run());
-        }
+        let clock: std::sync::Arc<dyn Clock> = std::sync::Arc::new(tidbok_domain::ports::SystemClock);
+        let outbox = if settings.delivery.outbox_worker {
+            // Checked once here (bad SMTP or SMS settings stop the start);
+            // the supervisor then makes a fresh worker for every restart.
+            outbox_worker(&settings.delivery, store.clone(), clock.clone())?;
+            let (delivery, store, clock) = (settings.delivery.clone(), store.clone(), clock.clone());
+            Some(crate::notifications::supervisor::supervise(
+                move || match outbox_worker(&delivery, store.clone(), clock.clone()) {
+                    Ok(worker) => Box::pin(worker.run()),
+                    Err(e) => Box::pin(async move { panic!("the outbox worker could not be built: {e:#}") }),
+                },
+            ))
+        } else {
+            None
+        };
+        let state = web::Data::new(AppState::build(settings, store, clock, outbox)?);
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
         let static_dir = settings

@@ -3,6 +3,7 @@
 
 use crate::auth::{Authenticator, DevSigner, VerificationKey};
 use crate::config::Settings;
+use crate::notifications::supervisor::WorkerStatus;
 use crate::problem::{ApiError, ProblemType};
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -10,7 +11,7 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use tidbok_domain::notify::Composer;
-use tidbok_domain::ports::{Clock, Store, SystemClock};
+use tidbok_domain::ports::{Clock, Store};
 use tidbok_domain::usecases::{AdminConsole, ResidentPortal, StaffDesk};
 use tidbok_domain::ResidentId;
 
@@ -23,11 +24,17 @@ pub struct AppState {
     pub auth: Authenticator,
     pub dev_login: Option<DevSigner>,
     pub limits: Limits,
+    /// The supervised outbox worker of this process, if it runs one.
+    pub outbox: Option<Arc<WorkerStatus>>,
 }
 
 impl AppState {
-    pub fn build(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    pub fn build(
+        settings: &Settings,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        outbox: Option<Arc<WorkerStatus>>,
+    ) -> anyhow::Result<Self> {
         let mut keys = Vec::new();
         if let Some(path) = &settings.jwt_public_key_file {
             let mut key = VerificationKey::from_pem_file(path)?;
@@ -59,6 +66,7 @@ impl AppState {
             clock,
             auth,
             dev_login,
+            outbox,
             limits: Limits::new(
                 settings.login_per_minute,
                 settings.bookings_per_minute,

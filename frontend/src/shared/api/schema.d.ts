@@ -956,7 +956,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database answers: ready for traffic. */
+        /**
+         * The database answers: ready for traffic. Also says whether the outbox
+         *     worker of this process is delivering.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -1505,6 +1508,27 @@ export interface components {
              */
             withdrawn: number;
         };
+        /**
+         * @example {
+         *       "outbox_worker": "running",
+         *       "outbox_worker_restarts": 0,
+         *       "status": "ready"
+         *     }
+         */
+        ReadyResponse: {
+            /**
+             * @description Notifications wait in the outbox while the worker is not running;
+             *     bookings go on, so the process stays ready (alert on restarts).
+             */
+            outbox_worker: components["schemas"]["WorkerState"];
+            /**
+             * Format: int32
+             * @description How often the worker has been started again since the process began.
+             */
+            outbox_worker_restarts: number;
+            /** @example ready */
+            status: string;
+        };
         /** @description Move a booking to another free slot of the same type, length and practitioner. */
         RebookRequest: {
             /** Format: uuid */
@@ -1758,6 +1782,11 @@ export interface components {
          * @enum {string}
          */
         WeekdayName: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+        /**
+         * @description Whether this process's outbox worker is delivering.
+         * @enum {string}
+         */
+        WorkerState: "running" | "restarting" | "off";
     };
     responses: never;
     parameters: never;
@@ -6759,7 +6788,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HealthResponse"];
+                    "application/json": components["schemas"]["ReadyResponse"];
                 };
             };
             /** @description `internal-error` */
