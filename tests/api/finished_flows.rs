@@ -481,7 +481,7 @@ async fn staff_look_a_resident_up_before_booking_and_the_look_up_is_logged(app: 
     let name = PersonName::parse("Testa Testsson").unwrap();
     app.world
         .store
-        .ensure_resident(&pnr_of(&known), Some(&name))
+        .ensure_resident(&pnr_of(&known), Some(&name), now())
         .await
         .unwrap();
 

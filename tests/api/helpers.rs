@@ -44,6 +44,27 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Generates `mod name { sqlite(), postgres() }` for tests that start their
+/// own application (they take the database kind).
+#[macro_export]
+macro_rules! on_both_kinds {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Kind::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::helpers::Kind::Postgres).await
+                }
+            }
+        )+
+    };
+}
+
 /// Everything the application logged during this test binary's run.
 #[derive(Clone, Default)]
 pub struct Logs(Arc<Mutex<Vec<u8>>>);
@@ -86,8 +107,40 @@ pub async fn spawn(kind: Kind) -> Option<TestApp> {
     spawn_with(kind, |_| {}).await
 }
 
+/// A clock the test sets and moves by hand (the server's `Clock` port).
+pub struct TestClock(Mutex<DateTime<Utc>>);
+
+impl TestClock {
+    pub fn at(t: DateTime<Utc>) -> Arc<Self> {
+        Arc::new(Self(Mutex::new(t)))
+    }
+
+    pub fn set(&self, t: DateTime<Utc>) {
+        *self.0.lock().unwrap() = t;
+    }
+
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl tidbok_domain::ports::Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// Starts the application on `clock` instead of the system's.
+pub async fn spawn_at(kind: Kind, clock: Arc<TestClock>) -> Option<TestApp> {
+    start(kind, |_| {}, Some(clock)).await
+}
+
 /// Starts the application with test settings changed by `tweak`.
 pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+    start(kind, tweak, None).await
+}
+
+async fn start(kind: Kind, tweak: impl FnOnce(&mut Settings), clock: Option<Arc<TestClock>>) -> Option<TestApp> {
     logs();
     let db = TestDb::new(kind).await?;
     let mut settings = Settings::for_database(&db.url);
@@ -101,7 +154,11 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut Settings)) -> Option
     // Tests book many slots of one type for one resident; the cap has its own test.
     settings.max_active_bookings_per_type = 0;
     tweak(&mut settings);
-    let app = Application::build(&settings).await.expect("the application starts");
+    let app = match clock {
+        Some(clock) => Application::build_with_clock(&settings, clock).await,
+        None => Application::build(&settings).await,
+    }
+    .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let world = World::create(db.backend.store()).await;

@@ -11,6 +11,7 @@ mod authorization;
 mod booking;
 mod contract;
 mod finished_flows;
+mod fixed_time;
 mod http;
 mod inputs;
 mod logs;

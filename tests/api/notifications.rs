@@ -5,47 +5,21 @@
 
 use crate::helpers::*;
 use crate::sinks::{eventually, SmsSink, SmtpSink};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tidbok_api::notifications::deliver::{SmsGateway, Transport};
 use tidbok_api::notifications::worker::OutboxWorker;
-use tidbok_domain::ports::{Clock, OutboxStatus};
+use tidbok_domain::ports::OutboxStatus;
 use tidbok_domain::*;
 
-macro_rules! both {
-    ($($name:ident),+) => {
-        $(mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(super::Kind::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(super::Kind::Postgres).await }
-        })+
-    };
-}
-
-both!(
+crate::on_both_kinds!(
     a_staff_booking_is_delivered_by_email_and_sms,
     a_failing_gateway_is_retried_with_backoff_then_given_up,
     two_workers_deliver_each_message_once,
     a_message_survives_a_kill_9_between_booking_and_delivery,
     residents_read_their_inbox_and_choose_their_channels
 );
-
-/// A clock the test moves by hand.
-struct HandClock(Mutex<DateTime<Utc>>);
-
-impl Clock for HandClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
-
-impl HandClock {
-    fn advance(&self, by: Duration) {
-        *self.0.lock().unwrap() += by;
-    }
-}
 
 async fn subscribe(app: &TestApp, pnr: &str) -> Resident {
     let resident = app.world.resident(pnr).await;
@@ -140,7 +114,7 @@ async fn a_failing_gateway_is_retried_with_backoff_then_given_up(kind: Kind) {
     let Some(app) = spawn_with(kind, |s| s.delivery.outbox_worker = false).await else {
         return;
     };
-    let clock = Arc::new(HandClock(Mutex::new(Utc::now())));
+    let clock = TestClock::at(Utc::now());
     let gateway: Arc<dyn Transport> = Arc::new(SmsGateway::new(&sms.url(), "k", "Tidbok").unwrap());
     let worker = OutboxWorker {
         id: uuid::Uuid::new_v4(),
@@ -174,7 +148,7 @@ async fn a_failing_gateway_is_retried_with_backoff_then_given_up(kind: Kind) {
     staff_books(&app, &pnr, slots[0]).await;
     let message = message_of(&app, &resident).await;
     sms.fail_with(503);
-    *clock.0.lock().unwrap() = Utc::now();
+    clock.set(Utc::now());
 
     assert_eq!(worker.tick().await.unwrap(), 1);
     assert_eq!(worker.tick().await.unwrap(), 0, "not due again for 30 seconds");
@@ -210,7 +184,7 @@ async fn a_failing_gateway_is_retried_with_backoff_then_given_up(kind: Kind) {
         .unwrap();
     staff_books(&app, &adult_pnr(23), slots[1]).await;
     let message = message_of(&app, &other).await;
-    *clock.0.lock().unwrap() = Utc::now();
+    clock.set(Utc::now());
     assert_eq!(worker.tick().await.unwrap(), 1);
     assert_eq!(
         app.world.store.deliveries(message).await.unwrap(),

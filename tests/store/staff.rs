@@ -219,12 +219,12 @@ pub async fn day_overrides_are_kept_per_date(db: &TestDb) {
     .unwrap();
     world
         .store
-        .put_day_override(world.practitioner.id, day, &[block])
+        .put_day_override(world.practitioner.id, day, &[block], now())
         .await
         .unwrap();
     world
         .store
-        .put_day_override(world.practitioner.id, day + Duration::days(1), &[])
+        .put_day_override(world.practitioner.id, day + Duration::days(1), &[], now())
         .await
         .unwrap();
 

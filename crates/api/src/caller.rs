@@ -67,7 +67,10 @@ impl ResidentCaller {
     pub async fn recorded(&self, state: &AppState) -> Result<Resident, ApiError> {
         match &self.record {
             Some(resident) => Ok(resident.clone()),
-            None => Ok(state.store.ensure_resident(&self.pnr, self.name.as_ref()).await?),
+            None => Ok(state
+                .store
+                .ensure_resident(&self.pnr, self.name.as_ref(), state.clock.now())
+                .await?),
         }
     }
 }

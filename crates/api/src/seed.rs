@@ -507,13 +507,13 @@ async fn seed_bookings(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<(),
     let anna_pnr = PersonalIdentityNumber::parse(anna_persona.pnr.unwrap_or_default(), local_date(now))
         .map_err(|e| StoreError::Other(e.into()))?;
     let anna = store
-        .ensure_resident(&anna_pnr, PersonName::parse(anna_persona.name).ok().as_ref())
+        .ensure_resident(&anna_pnr, PersonName::parse(anna_persona.name).ok().as_ref(), now)
         .await?;
     for p in PERSONAS.iter().filter(|p| p.pnr.is_some() && p.id != "anna") {
         let pnr = PersonalIdentityNumber::parse(p.pnr.unwrap_or_default(), local_date(now))
             .map_err(|e| StoreError::Other(e.into()))?;
         store
-            .ensure_resident(&pnr, PersonName::parse(p.name).ok().as_ref())
+            .ensure_resident(&pnr, PersonName::parse(p.name).ok().as_ref(), now)
             .await?;
     }
     let staff = Actor::Staff(StaffId::from_uuid(

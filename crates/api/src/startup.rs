@@ -26,15 +26,20 @@ pub struct Application {
 }
 
 impl Application {
+    /// The server on the system clock: the only clock a deployment has.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, std::sync::Arc::new(tidbok_domain::ports::SystemClock)).await
+    }
+
+    /// The server on a clock of the caller's (tests fix or move time with
+    /// it). No setting reaches this: only code that builds the server can.
+    pub async fn build_with_clock(settings: &Settings, clock: std::sync::Arc<dyn Clock>) -> anyhow::Result<Self> {
         let backend = Backend::connect(&settings.database.store_config()).await?;
         backend.migrate().await?;
         let store = backend.store();
-        let now = tidbok_domain::ports::SystemClock.now();
-        if settings.seed_demo && crate::seed::seed_if_empty(&store, now).await? {
+        if settings.seed_demo && crate::seed::seed_if_empty(&store, clock.now()).await? {
             tracing::info!("loaded the demo data");
         }
-        let clock: std::sync::Arc<dyn Clock> = std::sync::Arc::new(tidbok_domain::ports::SystemClock);
         let outbox = if settings.delivery.outbox_worker {
             // Checked once here (bad SMTP or SMS settings stop the start);
             // the supervisor then makes a fresh worker for every restart.

@@ -209,7 +209,12 @@ pub trait ResidentRepository: Send + Sync {
     async fn resident(&self, id: ResidentId) -> StoreResult<Option<Resident>>;
     /// Finds the resident with this number, creating the record the first
     /// time the number is seen (at first login or when staff book).
-    async fn ensure_resident(&self, pnr: &PersonalIdentityNumber, name: Option<&PersonName>) -> StoreResult<Resident>;
+    async fn ensure_resident(
+        &self,
+        pnr: &PersonalIdentityNumber,
+        name: Option<&PersonName>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Resident>;
     /// The resident with this number, if one is recorded (never creates one).
     async fn resident_by_pnr(&self, pnr: &PersonalIdentityNumber) -> StoreResult<Option<Resident>>;
     /// Whether the resident has an active or arrived booking at the unit with a
@@ -356,6 +361,7 @@ pub trait ScheduleRepository: Send + Sync {
         practitioner: PractitionerId,
         day: NaiveDate,
         blocks: &[ScheduleBlock],
+        at: DateTime<Utc>,
     ) -> StoreResult<()>;
     /// Returns whether there was one.
     async fn delete_day_override(&self, practitioner: PractitionerId, day: NaiveDate) -> StoreResult<bool>;

@@ -656,6 +656,7 @@ macro_rules! impl_ports {
                 &self,
                 pnr: &PersonalIdentityNumber,
                 name: Option<&PersonName>,
+                at: DateTime<Utc>,
             ) -> StoreResult<Resident> {
                 if let Some(row) = sqlx::query(sql::RESIDENT_BY_PNR)
                     .bind(pnr.canonical())
@@ -671,7 +672,7 @@ macro_rules! impl_ports {
                     .bind(uuid::Uuid::new_v4())
                     .bind(pnr.canonical())
                     .bind(name.map(|n| n.as_str()))
-                    .bind(tidbok_domain::time::truncate_micros(chrono::Utc::now()))
+                    .bind(at)
                     .execute(&self.pool)
                     .await
                     .map_err(db_error)?;

@@ -394,9 +394,10 @@ macro_rules! impl_staff_ports {
                 practitioner: PractitionerId,
                 day: NaiveDate,
                 blocks: &[ScheduleBlock],
+                at: DateTime<Utc>,
             ) -> StoreResult<()> {
                 Ok(retrying("put_day_override", || {
-                    self.try_put_day_override(practitioner, day, blocks)
+                    self.try_put_day_override(practitioner, day, blocks, at)
                 })
                 .await?)
             }
@@ -853,6 +854,7 @@ macro_rules! impl_staff_ports {
                 practitioner: PractitionerId,
                 day: NaiveDate,
                 blocks: &[ScheduleBlock],
+                at: DateTime<Utc>,
             ) -> Result<(), Failure> {
                 let mut tx = self.pool.begin().await?;
                 Self::lock_practitioner(&mut tx, practitioner).await?;
@@ -869,7 +871,7 @@ macro_rules! impl_staff_ports {
                 sqlx::query(sql_staff::INSERT_DAY_OVERRIDE)
                     .bind(practitioner.as_uuid())
                     .bind(day)
-                    .bind(tidbok_domain::time::truncate_micros(chrono::Utc::now()))
+                    .bind(at)
                     .execute(&mut *tx)
                     .await?;
                 for b in blocks {

@@ -555,7 +555,10 @@ pub mod fixture {
 
         pub async fn resident(&self, pnr: &str) -> Resident {
             let pnr = PersonalIdentityNumber::parse(pnr, local_date(Utc::now())).expect("test pnr");
-            self.store.ensure_resident(&pnr, None).await.expect("resident")
+            self.store
+                .ensure_resident(&pnr, None, tidbok_domain::time::truncate_micros(Utc::now()))
+                .await
+                .expect("resident")
         }
     }
 

@@ -351,7 +351,7 @@ impl StaffDesk {
             }
         };
         staff_booking_time_allowed(slot.slot.starts_at, now, after_the_fact)?;
-        let resident = self.store.ensure_resident(&request.pnr, None).await?;
+        let resident = self.store.ensure_resident(&request.pnr, None, now).await?;
         let id = BookingId::generate();
         let booking = NewBooking {
             id,
@@ -787,7 +787,9 @@ impl StaffDesk {
             })
             .collect();
         self.check_blocks(&unit, &blocks).await?;
-        self.store.put_day_override(practitioner.id, day, &blocks).await?;
+        self.store
+            .put_day_override(practitioner.id, day, &blocks, self.clock.now())
+            .await?;
         self.republish(&practitioner, day, day, false).await
     }
 
