@@ -6,12 +6,19 @@
 // Spara in view, admin saves confirmed in place, the terms preview naming
 // what the sanitiser removed, the access log grouped and without ids. Axe and
 // a screenshot (test-artifacts/desk-*.png) on every view.
+//
+// Issue 9's wiring: the resident's name looked up (and access-logged) before
+// booking, a visit recorded after the fact only as an explicit choice, each
+// member of staff's own book first, publishing previewed by the server's dry
+// run with the holidays it skips, the unit's holiday setting, the log naming
+// patients, the summons printed from its own window — and no
+// Content-Security-Policy violation in the console anywhere.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { join } from 'node:path'
 import { ARTIFACTS, DESKTOP, assertAccessible, launchBrowser, login, newContext, startServer, unavailable, view } from './harness.mjs'
 
-const ERIK = { name: 'Erik Nilsson', pnr: '194107309173' }
+const ERIK = { name: 'Erik Nilsson', pnr: '194107309173', shown: '19410730-9173' }
 const PAARP = 'Vårdcentralen Påarp-Mörarp'
 
 const skip = unavailable()
@@ -38,6 +45,40 @@ const isoWeek = (date) => {
   jan4.setUTCDate(jan4.getUTCDate() - ((jan4.getUTCDay() + 6) % 7) + 3)
   return 1 + Math.round((d - jan4) / (7 * 24 * 3600 * 1000))
 }
+const longDate = (date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${date}T12:00:00Z`))
+const weekday = (date) => new Date(`${date}T00:00:00Z`).getUTCDay()
+/** Stockholm date and HH:MM (rounded down to 5 minutes) of an instant. */
+const stockholmClock = (instant) => {
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant)
+  const [h, m] = time.split(':').map(Number)
+  return { date: stockholmDate(instant), time: `${String(h).padStart(2, '0')}:${String(m - (m % 5)).padStart(2, '0')}` }
+}
+/** Easter Sunday (anonymous Gregorian algorithm), written out again here so the test does not trust the app's. */
+const easter = (y) => {
+  const a = y % 19, b = Math.floor(y / 100), c = y % 100, d = Math.floor(b / 4), e = b % 4, f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3)
+  const h = (19 * a + b - d - g + 15) % 30, i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451)
+  const month = Math.floor((h + l - 7 * m + 114) / 31), day = ((h + l - 7 * m + 114) % 31) + 1
+  return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+}
+/** The first Swedish public holiday (or eve units close on) after `date` that falls on a weekday. */
+const nextWeekdayHoliday = (date) => {
+  const year = Number(date.slice(0, 4))
+  const all = [year, year + 1].flatMap((y) => {
+    const e = easter(y)
+    const midsummerEve = addDays(`${y}-06-19`, (5 - weekday(`${y}-06-19`) + 7) % 7)
+    return [...['01-01', '01-06', '05-01', '06-06', '12-24', '12-25', '12-26', '12-31'].map((md) => `${y}-${md}`), addDays(e, -2), addDays(e, 1), addDays(e, 39), midsummerEve]
+  })
+  return all.filter((d) => d > date && weekday(d) >= 1 && weekday(d) <= 5).sort()[0]
+}
+/** A valid personal identity number (Luhn check digit) that no demo resident has. */
+const newPnr = () => {
+  const body = '000101942'
+  const sum = [...body].map(Number).reduce((acc, n, i) => {
+    const v = i % 2 === 0 ? n * 2 : n
+    return acc + (v > 9 ? v - 9 : v)
+  }, 0)
+  return `20${body.slice(0, 6)}-${body.slice(6)}${(10 - (sum % 10)) % 10}`
+}
 const shortDay = (date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(`${date}T12:00:00Z`))
 
 describe('The staff and admin desk', { skip: skip ?? false }, () => {
@@ -48,11 +89,22 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
   const tokens = {}
   let unitId
   let practitioners
+  // Every console message of every page and popup that names the Content-Security-Policy.
+  const csp = []
+  const watch = (ctx) => {
+    const listen = (p) => p.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) csp.push(`${p.url()}: ${message.text()}`)
+    })
+    ctx.pages().forEach(listen)
+    ctx.on('page', listen)
+    return ctx
+  }
+  const clockedContext = async () => watch(await newContext(browser, server, DESKTOP, offsite))
 
   before(async () => {
     server = await startServer()
     browser = await launchBrowser()
-    context = await newContext(browser, server, DESKTOP, offsite)
+    context = watch(await newContext(browser, server, DESKTOP, offsite))
     const staff = await api('sara')
     unitId = (await staff.get('/api/v1/staff/me')).units.find((u) => u.name === PAARP).id
     practitioners = await staff.get(`/api/v1/units/${unitId}/practitioners`)
@@ -80,7 +132,7 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
       assert.ok(response.ok, `${method} ${path} as ${persona}: ${response.status} ${text}`)
       return text ? JSON.parse(text) : null
     }
-    return { get: (path) => send('GET', path), post: (path, body) => send('POST', path, body) }
+    return { get: (path) => send('GET', path), post: (path, body) => send('POST', path, body), put: (path, body) => send('PUT', path, body) }
   }
 
   const practitioner = (name) => practitioners.find((p) => p.name === name)
@@ -133,7 +185,7 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     // The browser's clock on Wednesday next week at 12:00: Monday and Tuesday
     // of that week, and Wednesday morning, are past as far as the grid knows.
     // The clock belongs to the whole context: this test has its own.
-    const clocked = await newContext(browser, server, DESKTOP, offsite)
+    const clocked = await clockedContext()
     const p = await clocked.newPage()
     p.setDefaultTimeout(15_000)
     const wednesday = addDays(mondayOf(stockholmDate()), 9)
@@ -153,10 +205,26 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     const clipped = await p.locator('.slot').evaluateAll((slots) => slots.filter((s) => s.scrollHeight > s.clientHeight + 1 || s.scrollWidth > s.clientWidth + 1).length)
     assert.equal(clipped, 0, 'no slot clips its text')
     await view(p, 'desk-book-past')
+
+    // A started free time opens only to record a visit after the fact — an explicit second step.
+    await monday.getByRole('button', { name: /, Passerad$/ }).first().click()
+    const dialog = p.getByRole('dialog', { name: 'Bokning' })
+    await dialog.getByText('Tiden har redan börjat och kan inte bokas.').waitFor()
+    assert.equal(await dialog.getByLabel('Personnummer').count(), 0, 'no booking form at first')
+    await dialog.getByRole('button', { name: 'Registrera besök i efterhand' }).click()
+    await dialog.getByText('Ett besök som registreras i efterhand meddelas inte till någon och skrivs i enhetens logg.').waitFor()
+    await dialog.getByLabel('Personnummer').fill(ERIK.pnr)
+    await dialog.getByLabel('Personnummer').press('Tab')
+    await dialog.getByRole('status').filter({ hasText: ERIK.name }).waitFor()
+    await view(p, 'desk-book-after-the-fact')
+    // The browser's clock says the time has begun; the server's does not, and has the last word.
+    await dialog.getByRole('button', { name: `Registrera besöket för ${ERIK.name}` }).click()
+    await dialog.getByText('Tiden har inte börjat ännu. Ta bort markeringen för att boka tiden som vanligt.').waitFor()
     await clocked.close()
   })
 
-  it('"Ny bokning" preselects no type, offers a time ahead and refuses one that has begun', async () => {
+  it('"Ny bokning" preselects no type, offers a time ahead, names the resident and refuses one that has begun', async () => {
+    const since = new Date()
     const p = await page()
     await login(p, 'Sara Ek')
     await p.getByRole('button', { name: 'Ny bokning' }).click()
@@ -165,12 +233,31 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     assert.equal(await dialog.getByLabel('Typ av tid').inputValue(), '', 'no type chosen for staff')
     const offered = stockholmInstant(await dialog.getByLabel('Datum').inputValue(), await dialog.getByLabel('Starttid').inputValue())
     assert.ok(offered > Date.now(), `the time offered (${offered.toISOString()}) is ahead`)
+    assert.equal(await dialog.getByRole('group', { name: 'Besök i efterhand' }).count(), 0, 'no after-the-fact choice for a time ahead')
     await view(p, 'desk-new-booking')
-    const submit = dialog.getByRole('button', { name: 'Ny bokning' })
+    const submit = dialog.locator('.dialog__footer').getByRole('button')
+    assert.equal(await submit.textContent(), 'Boka in patient')
     const box = await submit.boundingBox()
     assert.ok(box && box.y >= 0 && box.y + box.height <= DESKTOP.height, 'the submit button is in view')
 
-    await dialog.getByLabel('Personnummer').fill(ERIK.pnr)
+    // The name, for staff to confirm: looked up on "Hämta namn" or on leaving a complete number.
+    const pnr = dialog.getByLabel('Personnummer')
+    const said = dialog.locator('.resident-check')
+    await pnr.fill('19121212-1213')
+    await dialog.getByRole('button', { name: 'Hämta namn' }).click()
+    await dialog.getByText('Personnumret stämmer inte: den sista siffran passar inte ihop med de andra. Kontrollera att det är rätt skrivet.').first().waitFor()
+    assert.equal(await pnr.getAttribute('aria-invalid'), 'true')
+    const unknown = newPnr()
+    await pnr.fill(unknown)
+    await pnr.press('Tab')
+    await said.getByText('Ingen invånare med det personnumret finns registrerad ännu – bokningen registrerar personen.').waitFor()
+    await pnr.fill(ERIK.pnr)
+    await pnr.press('Tab')
+    await said.getByText(ERIK.name).waitFor()
+    assert.equal(await said.getAttribute('role'), 'status', 'the answer is announced')
+    assert.equal(await submit.textContent(), `Boka in ${ERIK.name}`)
+    await view(p, 'desk-new-booking-name')
+
     await submit.click()
     await dialog.getByText('Välj typ av tid.').waitFor()
     assert.ok(await dialog.getByLabel('Typ av tid').evaluate((el) => el === document.activeElement), 'focus on the field to correct')
@@ -178,13 +265,139 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     await dialog.getByLabel('Datum').fill(stockholmDate())
     await dialog.getByLabel('Starttid').fill('00:00')
     await submit.click()
-    await dialog.getByText('Tiden har redan börjat. Välj en tid framåt.').waitFor()
+    await dialog.getByText('Tiden har redan börjat.', { exact: true }).waitFor()
+    const after = dialog.getByRole('group', { name: 'Besök i efterhand' })
+    await after.getByText('Välj en tid framåt, eller registrera besöket i efterhand om det redan har ägt rum. Ett besök som registreras i efterhand meddelas inte till någon och skrivs i enhetens logg.').waitFor()
+    assert.equal(await after.getByLabel('Registrera besök i efterhand').isChecked(), false, 'never ticked for staff')
     await assertAccessible(p, 'desk-new-booking-past')
     await p.screenshot({ path: join(ARTIFACTS, 'desk-new-booking-past.png') })
     const book = await (await api('sara')).get(`/api/v1/units/${unitId}/book?from=${stockholmDate()}&to=${stockholmDate()}`)
     assert.ok(!book.slots.some((s) => s.local_start_time === '00:00'), 'nothing was booked')
     await dialog.getByRole('button', { name: 'Stäng' }).click()
+
+    // The look-ups were written to the unit's access log, once per number.
+    const log = await (await api('ulla')).get(`/api/v1/units/${unitId}/access-log?action=look_up_resident&limit=100`)
+    const erik = log.filter((e) => e.actor_name === 'Sara Ek' && e.resident.personal_identity_number === ERIK.shown && new Date(e.at) >= since)
+    assert.equal(erik.length, 1, `one look-up of Erik: ${JSON.stringify(erik)}`)
     await p.close()
+  })
+
+  /** Ny bokning of Erik at `time` today with Maria Holm, in a browser whose clock is `shift` ms off. */
+  async function adHocWithClock(shift, when) {
+    const clocked = await clockedContext()
+    const p = await clocked.newPage()
+    p.setDefaultTimeout(15_000)
+    await p.clock.setFixedTime(new Date(Date.now() + shift))
+    await login(p, 'Sara Ek')
+    await p.getByLabel('Vårdgivare', { exact: true }).selectOption({ label: 'Maria Holm' })
+    await p.getByRole('button', { name: 'Ny bokning' }).click()
+    const dialog = p.getByRole('dialog', { name: 'Ny bokning' })
+    await dialog.getByLabel('Personnummer').fill(ERIK.pnr)
+    await dialog.getByLabel('Typ av tid').selectOption({ label: 'Mottagningstid' })
+    await dialog.getByLabel('Datum').fill(when.date)
+    await dialog.getByLabel('Starttid').fill(when.time)
+    await dialog.getByLabel('Tidsåtgång (minuter)').fill('5')
+    return { clocked, p, dialog }
+  }
+
+  it('a visit that has begun is recorded only by choice, notifies no one and is logged', async () => {
+    const inbox = async () => (await (await api('erik')).get('/api/v1/me/inbox')).length
+    const before = await inbox()
+    // The browser's clock two hours behind: it takes an hour ago for ahead; the server refuses.
+    const when = stockholmClock(new Date(Date.now() - 3600_000))
+    const { clocked, p, dialog } = await adHocWithClock(-2 * 3600_000, when)
+    assert.equal(await dialog.getByRole('group', { name: 'Besök i efterhand' }).count(), 0)
+    await dialog.locator('.dialog__footer').getByRole('button').click()
+    // The server's starts-in-past brings up the choice, with what it means.
+    const after = dialog.getByRole('group', { name: 'Besök i efterhand' })
+    await after.getByText('Välj en tid framåt, eller registrera besöket i efterhand om det redan har ägt rum. Ett besök som registreras i efterhand meddelas inte till någon och skrivs i enhetens logg.').waitFor()
+    await dialog.getByText('Tiden har redan börjat.', { exact: true }).waitFor()
+    await after.getByLabel('Registrera besök i efterhand').check()
+    const submit = dialog.locator('.dialog__footer').getByRole('button')
+    await dialog.getByRole('button', { name: `Registrera besöket för ${ERIK.name}` }).waitFor()
+    await view(p, 'desk-new-booking-after-the-fact')
+    await submit.click()
+    await dialog.waitFor({ state: 'hidden' })
+
+    const maria = practitioner('Maria Holm').id
+    const book = await (await api('sara')).get(`/api/v1/units/${unitId}/book?from=${when.date}&to=${when.date}&practitioner_id=${maria}`)
+    const recorded = book.slots.find((s) => s.local_start_time === when.time && s.bookings.some((b) => b.resident.personal_identity_number === ERIK.shown))
+    assert.ok(recorded, `the visit at ${when.date} ${when.time} is in the book`)
+    assert.equal(await inbox(), before, 'Erik was told nothing')
+    const log = await (await api('ulla')).get(`/api/v1/units/${unitId}/access-log?action=record_after_the_fact&limit=100`)
+    assert.ok(log.some((e) => e.actor_name === 'Sara Ek' && e.resident.personal_identity_number === ERIK.shown), 'written to the access log')
+    await clocked.close()
+  })
+
+  it('a time ahead recorded after the fact is refused in Swedish', async () => {
+    // The browser's clock two hours ahead takes an hour from now for begun; the server does not.
+    const when = stockholmClock(new Date(Date.now() + 3600_000))
+    const { clocked, dialog } = await adHocWithClock(2 * 3600_000, when)
+    const after = dialog.getByRole('group', { name: 'Besök i efterhand' })
+    await after.getByLabel('Registrera besök i efterhand').check()
+    await dialog.locator('.dialog__footer').getByRole('button').click()
+    await after.getByText('Tiden har inte börjat ännu. Ta bort markeringen för att boka tiden som vanligt.').waitFor()
+    assert.equal(await after.getByLabel('Registrera besök i efterhand').getAttribute('aria-invalid'), 'true')
+    // Untick, and the time is booked as usual: the server's answer overrules the browser's clock.
+    await after.getByLabel('Registrera besök i efterhand').uncheck()
+    await dialog.locator('.dialog__footer').getByRole('button', { name: `Boka in ${ERIK.name}` }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    const maria = practitioner('Maria Holm').id
+    const book = await (await api('sara')).get(`/api/v1/units/${unitId}/book?from=${when.date}&to=${when.date}&practitioner_id=${maria}`)
+    assert.ok(book.slots.some((s) => s.local_start_time === when.time && s.bookings.some((b) => b.status === 'booked' && b.resident.personal_identity_number === ERIK.shown)), 'booked ahead')
+    await clocked.close()
+  })
+
+  it('the book opens on the signed-in member of staff’s own practitioner, else on the first', async () => {
+    const teodora = await page()
+    await login(teodora, 'Teodora Tuomainen')
+    await teodora.waitForURL('**/staff/book')
+    const chosen = teodora.getByLabel('Vårdgivare', { exact: true })
+    await teodora.getByRole('heading', { name: /^Vecka \d+ – Vårdcentralen Nöbbelöv$/ }).waitFor()
+    assert.equal(await chosen.locator('option:checked').textContent(), 'Teodora Tuomainen', 'her own book')
+    assert.notEqual(await chosen.locator('option').first().textContent(), 'Teodora Tuomainen', 'not merely the first')
+    await view(teodora, 'desk-book-own')
+    await teodora.getByRole('link', { name: 'Schemaläggning', exact: true }).click()
+    await teodora.getByRole('table', { name: 'Mall', exact: true }).waitFor()
+    assert.equal(await teodora.getByLabel('Vårdgivare', { exact: true }).locator('option:checked').textContent(), 'Teodora Tuomainen', 'her own schedule')
+    await teodora.close()
+
+    const sara = await page()
+    await login(sara, 'Sara Ek')
+    await sara.getByRole('heading', { name: new RegExp(`^Vecka \\d+ – ${PAARP}$`) }).waitFor()
+    const first = await sara.getByLabel('Vårdgivare', { exact: true }).locator('option').first().textContent()
+    assert.equal(await sara.getByLabel('Vårdgivare', { exact: true }).locator('option:checked').textContent(), first, 'reception: the first practitioner')
+    await sara.close()
+  })
+
+  it('the summons opens in its own window with the print dialog, and no policy violation', async () => {
+    const { slot } = await bookErik('Ahmed Karimi', 'Mottagningstid', { skip: 2 })
+    // A context of its own whose pages count their print() calls.
+    const printing = await clockedContext()
+    await printing.addInitScript(() => {
+      window.__printed = 0
+      window.print = () => {
+        window.__printed++
+      }
+    })
+    const p = await printing.newPage()
+    p.setDefaultTimeout(15_000)
+    await login(p, 'Sara Ek')
+    await openBook(p, 'Ahmed Karimi', slot.local_date)
+    await p.getByRole('button', { name: new RegExp(`^${slot.local_start_time}, Mottagningstid, Ahmed Karimi, ${ERIK.name}`) }).click()
+    const [summons] = await Promise.all([p.waitForEvent('popup'), p.getByRole('dialog', { name: 'Bokning' }).getByRole('button', { name: 'Kallelse' }).click()])
+    await summons.waitForLoadState('load')
+    await summons.getByRole('heading', { name: 'Kallelse' }).waitFor()
+    await summons.getByText(ERIK.shown).waitFor()
+    await summons.waitForFunction(() => window.__printed === 1)
+    // Printing cancelled or done, the summons stays open to read.
+    assert.equal(summons.isClosed(), false)
+    const styled = await summons.evaluate(() => getComputedStyle(document.querySelector('header')).display)
+    assert.equal(styled, 'flex', 'the summons’ own style applies under the policy')
+    await summons.screenshot({ path: join(ARTIFACTS, 'desk-summons.png') })
+    await summons.close()
+    assert.deepEqual(csp, [], 'no Content-Security-Policy violation')
+    await printing.close()
   })
 
   it('makulera asks first, says the resident is told, and only the confirmation voids', async () => {
@@ -312,11 +525,81 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     const question = p.getByRole('heading', { name: /^Publicera .* – .*\?$/ })
     await question.waitFor()
     assert.ok(await question.evaluate((el) => el === document.activeElement), 'focus on the preview')
-    await p.getByText(/^Mallen ger \d+ tider på \d+ dagar under perioden\.$/).waitFor()
+    await p.getByText(/^\d+ tider skapas och \d+ lediga tider tas bort\.$/).waitFor()
     await view(p, 'desk-schedule-preview')
     await p.getByRole('button', { name: 'Publicera', exact: true }).click()
     await p.getByText(/tider skapade/).waitFor()
     await view(p, 'desk-schedule-published')
+    await p.close()
+  })
+
+  it('publishing previews the server’s dry run, holidays skipped by date and name, and the dry run creates nothing', async () => {
+    const today = stockholmDate()
+    const holiday = nextWeekdayHoliday(today)
+    // Around the holiday, and past the nine weeks the demo has published, so there is something to create.
+    const from = addDays(holiday, -3) > today ? addDays(holiday, -3) : today
+    const to = addDays(holiday, 3) > addDays(today, 70) ? addDays(holiday, 3) : addDays(today, 70)
+    const ahmed = practitioner('Ahmed Karimi').id
+    const staff = await api('sara')
+    const slotsIn = async (a, b) => (await staff.get(`/api/v1/units/${unitId}/book?from=${a}&to=${b}&practitioner_id=${ahmed}`)).slots.length
+    const end = [addDays(to, -6), to]
+    const before = await slotsIn(...end)
+
+    const p = await page()
+    await login(p, 'Sara Ek')
+    await p.getByRole('link', { name: 'Schemaläggning', exact: true }).click()
+    await p.getByLabel('Vårdgivare', { exact: true }).selectOption({ label: 'Ahmed Karimi' })
+    await p.getByRole('table', { name: 'Mall' }).getByRole('row').nth(1).waitFor()
+    // Staff see the unit's rule beside Publicera.
+    await p.getByText('Helgdagar hoppas över när mallen publiceras (röda dagar, midsommarafton, julafton och nyårsafton).').waitFor()
+    assert.equal(await p.getByLabel(/Publicera även på helgdagar/).count(), 0, 'staff cannot change it')
+    await p.getByLabel('Från', { exact: true }).fill(from)
+    await p.getByLabel('Till', { exact: true }).fill(to)
+    await p.getByRole('button', { name: 'Förhandsgranska' }).click()
+    const preview = p.locator('.publish-preview')
+    const counts = preview.getByText(/^(\d+) tider skapas och \d+ lediga tider tas bort\.$/)
+    await counts.waitFor()
+    const created = Number((await counts.textContent()).match(/^(\d+)/)[1])
+    assert.ok(created > 0, `the dry run would create times (${created})`)
+    await preview.getByText(/helgdag(ar)? publiceras inte:$/).waitFor()
+    await preview.getByRole('listitem').filter({ hasText: new RegExp(`^${longDate(holiday)}`) }).waitFor()
+    if (holiday.endsWith('-12-24')) await preview.getByRole('listitem').filter({ hasText: `${longDate(holiday)} – julafton` }).waitFor()
+    await view(p, 'desk-schedule-dry-run')
+    assert.equal(await slotsIn(...end), before, 'the dry run created nothing')
+
+    await p.getByRole('button', { name: 'Publicera', exact: true }).click()
+    await p.getByText(new RegExp(`^${created} tider skapade`)).waitFor()
+    await p.getByRole('status').getByText(longDate(holiday), { exact: false }).waitFor()
+    assert.ok((await slotsIn(...end)) > before, 'publishing created the times')
+    assert.equal(await slotsIn(holiday, holiday), 0, `nothing on ${holiday}`)
+    await p.close()
+  })
+
+  it('a unit admin chooses whether templates publish on holidays, confirmed in place', async () => {
+    const p = await page()
+    await login(p, 'Ulla Åberg')
+    await p.getByRole('link', { name: 'Schemaläggning', exact: true }).click()
+    const box = p.getByLabel('Publicera även på helgdagar (röda dagar, midsommarafton, julafton och nyårsafton)')
+    await box.waitFor()
+    assert.equal(await box.isChecked(), false, 'off by default')
+    await box.check()
+    await p.getByRole('status').filter({ hasText: 'Sparat: mallen publiceras även på helgdagar.' }).waitFor()
+    assert.equal((await (await api('ulla')).get(`/api/v1/units/${unitId}/schedule-settings`)).publish_on_holidays, true)
+    await view(p, 'desk-admin-schedule-holidays')
+
+    // Staff now read that holidays are published too.
+    const s = await page()
+    await login(s, 'Sara Ek')
+    await s.getByRole('link', { name: 'Schemaläggning', exact: true }).click()
+    await s.getByText('Mallen publiceras även på helgdagar (röda dagar, midsommarafton, julafton och nyårsafton).').waitFor()
+    await s.close()
+
+    await box.uncheck()
+    await p.getByRole('status').filter({ hasText: 'Sparat: helgdagar hoppas över.' }).waitFor()
+    assert.equal((await (await api('ulla')).get(`/api/v1/units/${unitId}/schedule-settings`)).publish_on_holidays, false)
+    await p.reload()
+    await box.waitFor()
+    assert.equal(await box.isChecked(), false, 'the saved choice is shown after a reload')
     await p.close()
   })
 
@@ -393,6 +676,17 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     const days = views.map((r) => r.match(/^\S+ \d+ \S+ \d{4}/)?.[0])
     assert.equal(new Set(days).size, days.length, 'one row per day')
     for (const r of rows) assert.doesNotMatch(r, /\b(?=[0-9a-f]*[a-f])[0-9a-f]{8}\b/, `no id in "${r}"`)
+    // Patients by name and personal identity number; the desk's new actions in words.
+    const named = (action) => rows.filter((r) => r.includes(action) && r.includes(`${ERIK.name} ${ERIK.shown}`))
+    assert.ok(named('Slog upp invånare').length >= 1, `the look-up of Erik, named: ${rows.join(' | ')}`)
+    assert.ok(named('Registrerade besök i efterhand').length >= 1, 'the visit recorded after the fact, named')
+    assert.ok(named('Bokade').length >= 1, 'a booking of Erik, named')
+    const actions = await p.getByLabel('Händelse').locator('option').allTextContents()
+    for (const a of ['Registrerade besök i efterhand', 'Slog upp invånare']) assert.ok(actions.includes(a), `"${a}" can be filtered on`)
+    await p.getByLabel('Händelse').selectOption({ label: 'Registrerade besök i efterhand' })
+    await table.getByRole('row').filter({ hasText: 'Registrerade besök i efterhand' }).first().waitFor()
+    assert.equal(await table.getByRole('row').filter({ hasText: 'Slog upp invånare' }).count(), 0, 'the filter keeps one action')
+    await p.getByLabel('Händelse').selectOption({ label: 'Alla händelser' })
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
     assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px)`)
     await view(p, 'desk-admin-access-log')
@@ -400,6 +694,10 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     await p.waitForURL('**/staff/book')
     await view(p, 'desk-unit-admin-book')
     await p.close()
+  })
+
+  it('no view logged a Content-Security-Policy violation', () => {
+    assert.deepEqual(csp, [])
   })
 
   it('no request left 127.0.0.1', () => {

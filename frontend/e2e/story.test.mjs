@@ -250,7 +250,7 @@ describe('Tidbok in a browser', { skip: skip ?? false }, () => {
     await dialog.getByLabel('Personnummer').fill(ANNA.pnr)
     await dialog.getByLabel('Sökorsak').fill('Uppföljning (e2e)')
     await view(s, 'staff-new-booking')
-    await dialog.getByRole('button', { name: 'Boka in patient' }).click()
+    await dialog.getByRole('button', { name: `Boka in ${ANNA.name}` }).click()
     await dialog.waitFor({ state: 'hidden' })
     await s.getByRole('button', { name: 'Ny bokning' }).click()
     await view(s, 'staff-ad-hoc-dialog')

@@ -34,7 +34,8 @@ export function translate(lang: Lang, key: TextKey, vars?: Record<string, string
   return vars ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`)) : text
 }
 
-const isKey = (key: string): key is TextKey => key in sv
+export const isTextKey = (key: string): key is TextKey => key in sv
+const isKey = isTextKey
 
 /** The text of a problem by its type (`problem.<slug>`), never the server's
  * English `title` or `detail`. A problem carrying an extension member that a

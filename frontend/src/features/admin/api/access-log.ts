@@ -15,6 +15,8 @@ export const ACCESS_ACTIONS: readonly AccessAction[] = [
   'mark_arrived',
   'mark_entered_in_error',
   'set_hidden_in_portal',
+  'record_after_the_fact',
+  'look_up_resident',
 ]
 
 export interface LogFilter {

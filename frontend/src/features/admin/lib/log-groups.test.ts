@@ -10,7 +10,7 @@ const line = (actor: string, action: Schemas['AccessActionName'], at: string, re
   actor_name: actor === 'sara' ? 'Sara Ek' : null,
   actor_role: 'staff',
   action,
-  resident: { id: resident, name: null, personal_identity_number: '19121212-1212' },
+  resident: { id: resident, name: resident === 'r1' ? 'Anna Svensson' : null, personal_identity_number: resident === 'r1' ? '19121212-1212' : '19410730-9173' },
   resident_id: resident,
   booking_id: booking,
 })
@@ -24,7 +24,9 @@ describe('the unit access log, grouped', () => {
     ]
     const groups = groupLog(log)
     expect(groups).toHaveLength(1)
-    expect(groups[0]).toMatchObject({ action: 'view_book', count: 3, patients: 2, date: '2026-06-01', first: '2026-06-01T06:05:00Z', last: '2026-06-01T12:40:00Z' })
+    expect(groups[0]).toMatchObject({ action: 'view_book', count: 3, date: '2026-06-01', first: '2026-06-01T06:05:00Z', last: '2026-06-01T12:40:00Z' })
+    // Each patient once, as staff read them: the name, or the number alone when the register has none.
+    expect(groups[0]!.residents.map((r) => r.name ?? r.personal_identity_number)).toEqual(['Anna Svensson', '19410730-9173'])
     expect([timeOf(groups[0]!.first), timeOf(groups[0]!.last)]).toEqual(['08:05', '14:40'])
   })
 

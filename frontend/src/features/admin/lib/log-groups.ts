@@ -1,7 +1,7 @@
 // The unit's access log as people read it: one row per person, action and
 // day (and booking, for actions on one), with how many times and between
-// which times. Views of the book or the feed touch many patients at once;
-// they are counted, not listed.
+// which times. Views of the book or the feed touch many patients at once:
+// one row names them all.
 import type { Schemas } from '../../../shared/api/client'
 import { todayInStockholm, ZONE } from '../../../shared/lib/dates'
 
@@ -21,7 +21,8 @@ export interface LogGroup {
   first: string
   last: string
   count: number
-  patients: number
+  /** Whose data it was, in the order first seen. */
+  residents: Entry['resident'][]
 }
 
 const clock = (instant: string) =>
@@ -32,25 +33,27 @@ export const timeOf = clock
 
 /** Groups log lines, newest group first (by its latest line). */
 export function groupLog(entries: Entry[]): LogGroup[] {
-  const groups = new Map<string, LogGroup & { residents: Set<string> }>()
+  const groups = new Map<string, LogGroup & { seen: Set<string> }>()
   for (const e of entries) {
     const date = todayInStockholm(new Date(e.at))
     // A view of the book is one thing however many patients it showed; any
     // other action is repeated only on the same booking.
-    const subject = MANY_PATIENT_ACTIONS.has(e.action) ? '*' : `${e.resident_id}|${e.booking_id ?? ''}`
+    const subject = MANY_PATIENT_ACTIONS.has(e.action) ? '*' : `${e.resident.id}|${e.booking_id ?? ''}`
     const key = [e.actor_id, e.action, date, subject].join('|')
     const group = groups.get(key)
     if (!group) {
-      groups.set(key, { key, action: e.action, actorId: e.actor_id, actorName: e.actor_name ?? null, actorRole: e.actor_role, date, first: e.at, last: e.at, count: 1, patients: 1, residents: new Set([e.resident_id]) })
+      groups.set(key, { key, action: e.action, actorId: e.actor_id, actorName: e.actor_name ?? null, actorRole: e.actor_role, date, first: e.at, last: e.at, count: 1, residents: [e.resident], seen: new Set([e.resident.id]) })
       continue
     }
     group.count++
-    group.residents.add(e.resident_id)
-    group.patients = group.residents.size
+    if (!group.seen.has(e.resident.id)) {
+      group.seen.add(e.resident.id)
+      group.residents.push(e.resident)
+    }
     if (new Date(e.at) < new Date(group.first)) group.first = e.at
     if (new Date(e.at) > new Date(group.last)) group.last = e.at
   }
   return [...groups.values()]
     .sort((a, b) => new Date(b.last).getTime() - new Date(a.last).getTime())
-    .map(({ residents: _residents, ...g }) => g)
+    .map(({ seen: _seen, ...g }) => g)
 }

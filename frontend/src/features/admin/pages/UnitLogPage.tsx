@@ -1,6 +1,8 @@
-// The unit's access log: who read or changed patients' data, grouped so that
-// a morning of looking at the book is one row, not forty.
+// The unit's access log: who read or changed whose data, grouped so that a
+// morning of looking at the book is one row, not forty. Patients are named
+// (name and personal identity number), never shown as ids.
 import { useState } from 'react'
+import type { Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
 import { ErrorNotice, Loading, Page, SelectField, TextField } from '../../../shared/ui'
@@ -67,7 +69,9 @@ export function UnitLogPage() {
                     {t(`log.action.${g.action}` as TextKey)}
                     {g.count > 1 && <span className="muted"> ({t('admin.times', { n: g.count })})</span>}
                   </td>
-                  <td>{g.patients === 1 ? t('admin.onePatient') : t('admin.patientCount', { n: g.patients })}</td>
+                  <td>
+                    <Residents residents={g.residents} />
+                  </td>
                 </tr>
               )
             })}
@@ -75,5 +79,28 @@ export function UnitLogPage() {
         </table>
       )}
     </Page>
+  )
+}
+
+/** A patient is named with their personal identity number (the number alone
+ * when the register has no name); a view of many folds them into a list. */
+function Residents({ residents }: { residents: Schemas['ResidentRef'][] }) {
+  const { t } = useI18n()
+  const list = (
+    <ul className="log__residents">
+      {residents.map((r) => (
+        <li key={r.id}>
+          {r.name && <>{r.name} </>}
+          <span className={r.name ? 'muted nowrap' : 'nowrap'}>{r.personal_identity_number}</span>
+        </li>
+      ))}
+    </ul>
+  )
+  if (residents.length <= 3) return list
+  return (
+    <details>
+      <summary>{t('admin.patientCount', { n: residents.length })}</summary>
+      {list}
+    </details>
   )
 }

@@ -8,8 +8,9 @@ const day = (id: string, date: string) => ({ params: { path: { practitioner_id: 
 export const getTemplate = (id: string) => call(api.GET('/api/v1/practitioners/{practitioner_id}/template', practitioner(id)))
 export const putTemplate = (id: string, blocks: Schemas['BlockRequest'][]) =>
   call(api.PUT('/api/v1/practitioners/{practitioner_id}/template', { ...practitioner(id), body: { blocks } }))
-export const publish = (id: string, from: string, to: string) =>
-  call(api.POST('/api/v1/practitioners/{practitioner_id}/publish', { ...practitioner(id), body: { from, to } }))
+/** Publishes the template over `from`..`to`; a dry run only reports what it would do. */
+export const publish = (id: string, from: string, to: string, dryRun = false) =>
+  call(api.POST('/api/v1/practitioners/{practitioner_id}/publish', { ...practitioner(id), body: { from, to, dry_run: dryRun } }))
 export const changeDay = (id: string, date: string, blocks: Schemas['BlockRequest'][]) =>
   call(api.PUT('/api/v1/practitioners/{practitioner_id}/days/{date}', { ...day(id, date), body: { blocks } }))
 export const emptyDay = (id: string, date: string) => call(api.POST('/api/v1/practitioners/{practitioner_id}/days/{date}/empty', day(id, date)))

@@ -2,7 +2,8 @@
 // length), which must not collide with another booking of the practitioner.
 // No type is chosen for staff, the time offered is the next free one ahead,
 // and a time that has begun is refused here before the server refuses it
-// (rule 20).
+// (rule 20) — unless staff record a visit after the fact, an explicit choice
+// offered once the time has begun, which notifies no one and is logged.
 import { useState } from 'react'
 import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useI18n } from '../../../shared/i18n'
@@ -10,7 +11,9 @@ import { addDays, todayInStockholm } from '../../../shared/lib/dates'
 import { Button, Checkbox, ErrorNotice, SelectField, TextField } from '../../../shared/ui'
 import { useBook } from '../api/get-book'
 import { useStaffBook } from '../api/staff-book'
+import { fieldCodes, fieldText } from '../lib/field-codes'
 import { nextFreeTime, stockholmInstant } from '../lib/next-free'
+import { confirmedName, ResidentField, useResidentCheck } from './ResidentField'
 import { gridDays, gridHours } from './WeekGrid'
 
 interface Props {
@@ -25,11 +28,12 @@ interface Props {
   onDone: () => void
 }
 
-type FieldErrors = Partial<Record<'pnr' | 'type' | 'start' | 'length', string>>
+type FieldErrors = Partial<Record<'pnr' | 'type' | 'start' | 'length' | 'after', string>>
 
 export function NewBookingForm({ unitId, practitioners, practitionerId, types, monday, now, onDone }: Props) {
-  const { t, fieldErrors } = useI18n()
+  const { t } = useI18n()
   const book = useStaffBook()
+  const checker = useResidentCheck(unitId)
   const usable = types.filter((x) => !x.retired)
   const [pnr, setPnr] = useState('')
   const [practitioner, setPractitioner] = useState(practitionerId ?? practitioners[0]?.id ?? '')
@@ -39,6 +43,7 @@ export function NewBookingForm({ unitId, practitioners, practitionerId, types, m
   const [length, setLength] = useState(15)
   const [reason, setReason] = useState('')
   const [hidden, setHiddenFlag] = useState(false)
+  const [afterTheFact, setAfterTheFact] = useState(false)
   const [errors, setErrors] = useState<FieldErrors>({})
 
   // The chosen practitioner's week (the grid's own query when it is theirs).
@@ -53,16 +58,32 @@ export function NewBookingForm({ unitId, practitioners, practitionerId, types, m
   const day = when?.day ?? suggested.date
   const start = when?.start ?? suggested.time
 
+  const today = todayInStockholm(now)
+  const instant = day && start ? stockholmInstant(day, start) : null
+  // Whether a time has begun is the browser's guess until the server, whose
+  // clock has the last word, has answered for that very time.
+  const [verdicts, setVerdicts] = useState<Record<string, boolean>>({})
+  const started = instant !== null && (verdicts[instant] ?? new Date(instant).getTime() <= now.getTime())
+
   const server = book.error instanceof ProblemError ? book.error : null
-  const serverFields = fieldErrors(server)
+  const codes = fieldCodes(server)
+  const serverField = (field: string) => (codes[field] ? t(fieldText(field, codes[field])) : undefined)
   const startsInPast = server?.slug === 'starts-in-past'
+  // Offered once the time has begun (or the server says so); kept while
+  // ticked, and while the server's answer about it is on screen.
+  const offerAfterTheFact = started || startsInPast || afterTheFact || codes.record_after_the_fact !== undefined
+  const name = confirmedName(checker, pnr)
 
   const validate = (): FieldErrors => {
     const found: FieldErrors = {}
+    const pnrCheck = checker.current(pnr)
     if (!pnr.trim()) found.pnr = t('staff.pnrRequired')
+    else if (pnrCheck?.state === 'invalid') found.pnr = t(fieldText('personal_identity_number', pnrCheck.code))
     if (!type) found.type = t('staff.typeRequired')
     if (!(length >= 5 && length <= 480)) found.length = t('staff.lengthRange')
-    else if (new Date(stockholmInstant(day, start)).getTime() <= now.getTime()) found.start = t('staff.startInPast')
+    else if (!day || !start) found.start = t('fieldError.required')
+    else if (started && !afterTheFact) found.start = t('staff.startInPast')
+    else if (!started && afterTheFact) found.after = t('fieldError.not_started')
     return found
   }
 
@@ -85,19 +106,33 @@ export function NewBookingForm({ unitId, practitioners, practitionerId, types, m
             unitId,
             body: {
               personal_identity_number: pnr.trim(),
-              ad_hoc: { practitioner_id: practitioner, appointment_type_id: type, starts_at: stockholmInstant(day, start), length_minutes: length },
+              ad_hoc: { practitioner_id: practitioner, appointment_type_id: type, starts_at: instant ?? '', length_minutes: length },
               reason_for_visit: reason || null,
               hidden_in_portal: hidden,
+              record_after_the_fact: afterTheFact,
             },
           })
-          .then(onDone, () => undefined)
+          .then(onDone, (error: unknown) => {
+            if (error instanceof ProblemError && instant) {
+              if (error.slug === 'starts-in-past') setVerdicts((v) => ({ ...v, [instant]: true }))
+              if (fieldCodes(error).record_after_the_fact === 'not_started') setVerdicts((v) => ({ ...v, [instant]: false }))
+            }
+            // The field the server refused, once it is marked.
+            window.setTimeout(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0)
+          })
       }}
     >
       <div className="form-grid">
         <div className="form-grid__wide">
-          <TextField label={t('common.pnr')} hint="ÅÅÅÅMMDD-NNNN" required autoComplete="off" value={pnr} error={errors.pnr ?? serverFields.personal_identity_number} onChange={(e) => setPnr(e.target.value)} />
-          {/* The resident's name, for staff to confirm, goes here once the contract has the
-              lookup (a GET by personal identity number that is itself access-logged). */}
+          <ResidentField
+            checker={checker}
+            value={pnr}
+            onChange={(value) => {
+              setPnr(value)
+              if (errors.pnr) setErrors({ ...errors, pnr: undefined })
+            }}
+            error={errors.pnr ?? serverField('personal_identity_number')}
+          />
         </div>
         <SelectField label={t('common.practitioner')} value={practitioner} onChange={(e) => setPractitioner(e.target.value)}>
           {practitioners.map((p) => (
@@ -110,7 +145,7 @@ export function NewBookingForm({ unitId, practitioners, practitionerId, types, m
           label={t('common.type')}
           required
           value={type}
-          error={errors.type ?? serverFields['ad_hoc.appointment_type_id']}
+          error={errors.type ?? serverField('ad_hoc.appointment_type_id')}
           onChange={(e) => {
             setType(e.target.value)
             const chosen = usable.find((x) => x.id === e.target.value)
@@ -124,7 +159,15 @@ export function NewBookingForm({ unitId, practitioners, practitionerId, types, m
             </option>
           ))}
         </SelectField>
-        <TextField label={t('common.date')} type="date" required min={todayInStockholm(now)} value={day} onChange={(e) => setWhen({ day: e.target.value, start })} />
+        <TextField
+          label={t('common.date')}
+          type="date"
+          required
+          min={afterTheFact ? undefined : today}
+          max={afterTheFact ? today : undefined}
+          value={day}
+          onChange={(e) => setWhen({ day: e.target.value, start })}
+        />
         <div className="form-grid__pair">
           <TextField
             label={t('staff.start')}
@@ -132,7 +175,7 @@ export function NewBookingForm({ unitId, practitioners, practitionerId, types, m
             step={300}
             required
             value={start}
-            error={errors.start ?? (startsInPast ? t('staff.startInPast') : undefined) ?? serverFields['ad_hoc.starts_at']}
+            error={errors.start ?? (startsInPast && !afterTheFact ? t('staff.startInPast') : undefined) ?? serverField('ad_hoc.starts_at')}
             onChange={(e) => setWhen({ day, start: e.target.value })}
           />
           <TextField
@@ -142,24 +185,39 @@ export function NewBookingForm({ unitId, practitioners, practitionerId, types, m
             max={480}
             required
             value={length}
-            error={errors.length ?? serverFields['ad_hoc.length_minutes']}
+            error={errors.length ?? serverField('ad_hoc.length_minutes')}
             onChange={(e) => setLength(Number(e.target.value))}
           />
         </div>
-        {/* "Registrera besök i efterhand" goes here once StaffBookRequest has
-            `record_after_the_fact`: a checkbox that lets a past start through the
-            check above and sends the flag. */}
+        {offerAfterTheFact && (
+          <fieldset className="form-grid__wide after-the-fact">
+            <legend>{t('staff.afterTheFactTitle')}</legend>
+            <p>
+              {t('staff.afterTheFactChoice')} {t('staff.afterTheFactIntro')}
+            </p>
+            <Checkbox
+              label={t('staff.afterTheFact')}
+              checked={afterTheFact}
+              error={errors.after ?? serverField('record_after_the_fact')}
+              aria-invalid={Boolean(errors.after ?? serverField('record_after_the_fact')) || undefined}
+              onChange={(e) => {
+                setAfterTheFact(e.target.checked)
+                setErrors({ ...errors, start: undefined, after: undefined })
+              }}
+            />
+          </fieldset>
+        )}
         <div className="form-grid__wide">
-          <TextField label={t('book.reasonTitle')} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+          <TextField label={t('book.reasonTitle')} value={reason} maxLength={500} error={serverField('reason_for_visit')} onChange={(e) => setReason(e.target.value)} />
           <Checkbox label={t('staff.hideInPortal')} checked={hidden} onChange={(e) => setHiddenFlag(e.target.checked)} />
         </div>
       </div>
-      {server && server.slug !== 'validation-failed' && <ErrorNotice error={server} />}
-      {server?.slug === 'validation-failed' && Object.keys(serverFields).length === 0 && <ErrorNotice error={server} />}
+      {server && server.slug !== 'validation-failed' && !startsInPast && <ErrorNotice error={server} />}
+      {server?.slug === 'validation-failed' && Object.keys(codes).length === 0 && <ErrorNotice error={server} />}
       {!server && book.error != null && <ErrorNotice error={book.error} />}
       <div className="buttons dialog__footer">
         <Button type="submit" disabled={book.isPending}>
-          {t('staff.newBooking')}
+          {afterTheFact ? (name ? t('staff.recordFor', { name }) : t('staff.record')) : name ? t('staff.bookName', { name }) : t('staff.bookSlot')}
         </Button>
       </div>
     </form>

@@ -1,29 +1,36 @@
 import { useI18n } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
 import { Notice } from '../../../shared/ui'
+import { holidayKey } from '../lib/holidays'
 import type { PublishOutcome } from '../lib/publish-plan'
 
 /** What a publication did (or, as a preview, would do), with the booked slots
  * staff must resolve and the public holidays left out. */
 export function PublishResult({ result, preview = false }: { result: PublishOutcome; preview?: boolean }) {
   const { t, lang } = useI18n()
-  const holidays = result.skipped_holidays ?? []
+  const holidays = result.skipped_holidays
   const body = (
     <>
       <p>{t(preview ? 'schedule.wouldPublish' : 'schedule.published', { created: result.created, withdrawn: result.withdrawn })}</p>
       {holidays.length > 0 && (
         <>
-          <p>{t('schedule.skippedHolidays', { n: holidays.length })}</p>
-          <ul>
-            {holidays.map((d) => (
-              <li key={d}>{formatDateLong(d, lang)}</li>
-            ))}
+          <p>{t(holidays.length === 1 ? 'schedule.skippedHoliday' : 'schedule.skippedHolidays', { n: holidays.length })}</p>
+          <ul className="holidays">
+            {holidays.map((d) => {
+              const name = holidayKey(d)
+              return (
+                <li key={d}>
+                  {formatDateLong(d, lang)}
+                  {name && ` – ${t(name)}`}
+                </li>
+              )
+            })}
           </ul>
         </>
       )}
       {result.conflicts.length > 0 && (
         <>
-          <p>{t('schedule.conflicts')}</p>
+          <p>{t(preview ? 'schedule.wouldConflict' : 'schedule.conflicts')}</p>
           <ul>
             {result.conflicts.map((c) => (
               <li key={c.slot_id}>

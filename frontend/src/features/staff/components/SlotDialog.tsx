@@ -1,14 +1,17 @@
-// What staff do with one slot: book a patient into a free slot, or act on
-// its booking (arrived, move, cancel with reason, entered in error, summons,
-// hide in portal), with the slot's whole history.
+// What staff do with one slot: book a patient into a free slot (or, once it
+// has started, record a visit after the fact), or act on its booking
+// (arrived, move, cancel with reason, entered in error, summons, hide in
+// portal), with the slot's whole history.
 import { useState } from 'react'
 import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatDateLong, formatInstant } from '../../../shared/lib/dates'
-import { Button, Checkbox, ErrorNotice, SelectField, TextArea, TextField } from '../../../shared/ui'
+import { Button, Checkbox, ErrorNotice, Notice, SelectField, TextArea, TextField } from '../../../shared/ui'
 import { ConfirmDialog } from '../../../shared/ui/ConfirmDialog'
 import { markArrived, markEnteredInError, openSummons, setHidden, staffCancel, staffRebook, useBookingAction } from '../api/booking-actions'
 import { useStaffBook } from '../api/staff-book'
+import { fieldCodes, fieldText } from '../lib/field-codes'
+import { confirmedName, ResidentField, useResidentCheck } from './ResidentField'
 
 type BookSlot = Schemas['BookSlotResponse']
 type StaffBooking = Schemas['StaffBookingResponse']
@@ -42,8 +45,9 @@ export function SlotDialogBody({ unitId, slot, freeSlots, regionNotifies, now, o
       {active ? (
         <BookingActions booking={active} freeSlots={freeSlots} regionNotifies={regionNotifies} onDone={onDone} />
       ) : slot.state === 'free' && past ? (
-        // Rule 20: a time that has started is not offered for booking.
-        <p>{t('staff.slotPast')}</p>
+        // Rule 20: a time that has started is not offered for booking; a visit
+        // that took place can be recorded, as a choice of its own.
+        <PastSlot unitId={unitId} slot={slot} onDone={onDone} />
       ) : (
         slot.state === 'free' && <BookForm unitId={unitId} slot={slot} onDone={onDone} />
       )}
@@ -71,30 +75,80 @@ export function SlotDialogBody({ unitId, slot, freeSlots, regionNotifies, now, o
   )
 }
 
-function BookForm({ unitId, slot, onDone }: { unitId: string; slot: BookSlot; onDone: () => void }) {
-  const { t, fieldErrors } = useI18n()
+function PastSlot({ unitId, slot, onDone }: { unitId: string; slot: BookSlot; onDone: () => void }) {
+  const { t } = useI18n()
+  const [recording, setRecording] = useState(false)
+  if (recording) return <BookForm unitId={unitId} slot={slot} afterTheFact onDone={onDone} />
+  return (
+    <>
+      <p>{t('staff.slotPast')}</p>
+      <Button variant="secondary" onClick={() => setRecording(true)}>
+        {t('staff.afterTheFact')}
+      </Button>
+    </>
+  )
+}
+
+function BookForm({ unitId, slot, afterTheFact = false, onDone }: { unitId: string; slot: BookSlot; afterTheFact?: boolean; onDone: () => void }) {
+  const { t } = useI18n()
   const book = useStaffBook()
+  const checker = useResidentCheck(unitId)
   const [pnr, setPnr] = useState('')
+  const [pnrError, setPnrError] = useState<string | undefined>(undefined)
   const [reason, setReason] = useState('')
   const [message, setMessage] = useState('')
   const [hidden, setHiddenFlag] = useState(false)
-  const fields = fieldErrors(book.error)
+  const codes = fieldCodes(book.error)
+  const serverField = (field: string) => (codes[field] ? t(fieldText(field, codes[field])) : undefined)
+  const name = confirmedName(checker, pnr)
   return (
     <form
+      noValidate
       onSubmit={(e) => {
         e.preventDefault()
-        void book.mutateAsync({ unitId, body: { personal_identity_number: pnr, slot_id: slot.id, reason_for_visit: reason || null, message: message || null, hidden_in_portal: hidden } }).then(onDone, () => undefined)
+        const form = e.currentTarget
+        const check = checker.current(pnr)
+        const problem = !pnr.trim() ? t('staff.pnrRequired') : check?.state === 'invalid' ? t(fieldText('personal_identity_number', check.code)) : undefined
+        setPnrError(problem)
+        if (problem) {
+          window.setTimeout(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0)
+          return
+        }
+        void book
+          .mutateAsync({
+            unitId,
+            body: {
+              personal_identity_number: pnr.trim(),
+              slot_id: slot.id,
+              reason_for_visit: reason || null,
+              message: message || null,
+              hidden_in_portal: hidden,
+              record_after_the_fact: afterTheFact,
+            },
+          })
+          .then(onDone, () => undefined)
       }}
     >
-      <h3>{t('staff.bookSlot')}</h3>
-      <TextField label={t('common.pnr')} hint="ÅÅÅÅMMDD-NNNN" required value={pnr} error={fields.personal_identity_number} onChange={(e) => setPnr(e.target.value)} />
-      <TextField label={t('book.reasonTitle')} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
-      <TextArea label={t('staff.message')} value={message} maxLength={1000} onChange={(e) => setMessage(e.target.value)} />
+      <h3>{afterTheFact ? t('staff.afterTheFact') : t('staff.bookSlot')}</h3>
+      {afterTheFact && <p>{t('staff.afterTheFactIntro')}</p>}
+      <ResidentField
+        checker={checker}
+        value={pnr}
+        onChange={(value) => {
+          setPnr(value)
+          setPnrError(undefined)
+        }}
+        error={pnrError ?? serverField('personal_identity_number')}
+      />
+      <TextField label={t('book.reasonTitle')} value={reason} maxLength={500} error={serverField('reason_for_visit')} onChange={(e) => setReason(e.target.value)} />
+      {!afterTheFact && <TextArea label={t('staff.message')} value={message} maxLength={1000} error={serverField('message')} onChange={(e) => setMessage(e.target.value)} />}
       <Checkbox label={t('staff.hideInPortal')} checked={hidden} onChange={(e) => setHiddenFlag(e.target.checked)} />
-      {!(book.error instanceof ProblemError && book.error.slug === 'validation-failed') && <ErrorNotice error={book.error} />}
+      {/* The server's clock has the last word on whether the time has started. */}
+      {codes.record_after_the_fact && <Notice kind="error">{serverField('record_after_the_fact')}</Notice>}
+      {!(book.error instanceof ProblemError && book.error.slug === 'validation-failed' && Object.keys(codes).length > 0) && <ErrorNotice error={book.error} />}
       <div className="buttons">
         <Button type="submit" disabled={book.isPending}>
-          {t('staff.bookSlot')}
+          {afterTheFact ? (name ? t('staff.recordFor', { name }) : t('staff.record')) : name ? t('staff.bookName', { name }) : t('staff.bookSlot')}
         </Button>
       </div>
     </form>

@@ -5,8 +5,9 @@
 // One CSS grid holds every day (each day a subgrid of its rows): a row is five
 // minutes with a small minimum height and grows to fit what a slot says, so a
 // 10-minute slot shows its whole text and every day keeps the same rows.
-// Times that have started are grey and no longer offered (rule 20); a line
-// marks now on today's column.
+// Times that have started are grey and no longer offered for booking (rule
+// 20; a free one still opens, to record a visit after the fact); a line marks
+// now on today's column.
 import type { Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { addDays, formatDateShort, stockholmMinutes, todayInStockholm } from '../../../shared/lib/dates'
@@ -122,12 +123,20 @@ function SlotBlock({ slot, row, colour, past, onOpen }: { slot: BookSlot; row: s
       <span className="slot__time">{slot.local_start_time}</span> {slot.appointment_type.name}
     </>
   )
-  // A free time that has started offers nothing: text, not a button.
+  // A time that has started is not offered as free; a free one opens only to
+  // record a visit after the fact. A withdrawn one offers nothing.
   if (!active && !latest && past) {
+    if (withdrawn) {
+      return (
+        <div className="slot slot--past" style={{ gridRow: row }}>
+          {heading} · <em>{state}</em>
+        </div>
+      )
+    }
     return (
-      <div className="slot slot--past" style={{ gridRow: row }}>
+      <button type="button" className="slot slot--past" style={{ gridRow: row }} aria-label={[slot.local_start_time, slot.appointment_type.name, slot.practitioner.name, state].join(', ')} onClick={() => onOpen(slot)}>
         {heading} · <em>{state}</em>
-      </div>
+      </button>
     )
   }
   const label = [

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rangeError, templateCount } from './publish-plan'
-
-const blocks = [
-  { weekday: 'monday' as const, count: 4 },
-  { weekday: 'monday' as const, count: 6 },
-  { weekday: 'wednesday' as const, count: 3 },
-]
+import { rangeError, rangeWeeks } from './publish-plan'
 
 describe('publishing a range', () => {
   it('refuses an end before the start, and allows one day', () => {
@@ -14,13 +8,11 @@ describe('publishing a range', () => {
     expect(rangeError('2026-06-10', '')).toBeNull()
   })
 
-  it('counts the template’s slots per weekday over the range, ends included', () => {
-    // 1 June 2026 is a Monday; the 15th is the third Monday.
-    expect(templateCount(blocks, '2026-06-01', '2026-06-15')).toEqual({ slots: 3 * 10 + 2 * 3, days: 5, weeks: 3 })
-    expect(templateCount(blocks, '2026-06-02', '2026-06-02')).toEqual({ slots: 0, days: 0, weeks: 1 })
-  })
-
-  it('counts nothing for an end before the start', () => {
-    expect(templateCount(blocks, '2026-06-10', '2026-06-01').slots).toBe(0)
+  it('spans whole weeks, both ends included, across a change of clocks', () => {
+    expect(rangeWeeks('2026-06-01', '2026-06-01')).toBe(1)
+    expect(rangeWeeks('2026-06-01', '2026-06-07')).toBe(1)
+    expect(rangeWeeks('2026-06-01', '2026-06-08')).toBe(2)
+    expect(rangeWeeks('2026-03-23', '2026-04-05')).toBe(2)
+    expect(rangeWeeks('2026-12-01', '2027-06-01')).toBe(27)
   })
 })

@@ -26,10 +26,9 @@ export function BookWeekPage() {
   const [open, setOpen] = useState<string | 'new' | null>(null)
   const practitioners = usePractitioners(unitId)
   const catalogue = useUnitCatalogue(unitId)
-  // The book is one practitioner's week, as in PMO. The staff member's own
-  // book comes first once GET /staff/me names it (`practitioner_id`); until
-  // then there is no preferred one and the first practitioner is shown.
-  const preferred: string | null = null
+  // The book is one practitioner's week, as in PMO: the signed-in staff
+  // member's own when they have one in this unit, else the first.
+  const preferred = me.data?.practitioner_id ?? null
   useEffect(() => {
     if (!practitioners.data) return
     const chosen = choosePractitioner(practitioners.data, practitionerId, preferred)

@@ -1,20 +1,25 @@
 // Schemaläggning: the template editor, publishing, one-day changes, empty
 // days and the horizon report; regional admins see their region's horizon.
-import { useEffect, useRef, useState } from 'react'
-import { ProblemError, type Schemas } from '../../../shared/api/client'
+import { useMutation } from '@tanstack/react-query'
+import { useEffect, useId, useRef, useState } from 'react'
+import { ProblemError } from '../../../shared/api/client'
 import { useSession } from '../../../shared/auth/session'
 import { useI18n } from '../../../shared/i18n'
 import { addDays, formatDateLong, todayInStockholm } from '../../../shared/lib/dates'
-import { Button, ErrorNotice, Loading, Notice, Page, SelectField, TextField } from '../../../shared/ui'
+import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, SelectField, TextField } from '../../../shared/ui'
+import { SaveStatus } from '../../../shared/ui/SaveStatus'
 import { usePractitioners } from '../api/get-practitioners'
 import { useStaffMe } from '../api/get-staff-me'
 import { useUnitCatalogue } from '../api/get-unit-catalogue'
 import { changeDay, emptyDay, publish, putTemplate, restoreDay, useHorizon, useRegionHorizon, useScheduleChange, useTemplate } from '../api/schedule'
+import { useScheduleSettings, useUpdateScheduleSettings } from '../api/schedule-settings'
 import { BlocksEditor, type Block } from '../components/BlocksEditor'
 import { HorizonPanel } from '../components/HorizonPanel'
 import { PublishResult } from '../components/PublishResult'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
-import { LONG_RANGE_WEEKS, rangeError, templateCount, type PublishOutcome, type PublishPreview } from '../lib/publish-plan'
+import { choosePractitioner } from '../lib/practitioner'
+import { fieldCodes, fieldText } from '../lib/field-codes'
+import { LONG_RANGE_WEEKS, rangeError, rangeWeeks, type PublishOutcome, type PublishPreview } from '../lib/publish-plan'
 
 export function SchedulePage() {
   const { t } = useI18n()
@@ -55,10 +60,15 @@ function UnitSchedule({ unitId }: { unitId: string }) {
   const practitioners = usePractitioners(unitId)
   const catalogue = useUnitCatalogue(unitId)
   const horizon = useHorizon(unitId)
+  const me = useStaffMe()
   const [practitionerId, setPractitionerId] = useState<string | null>(null)
+  // The signed-in staff member's own schedule first, as their book.
+  const preferred = me.data?.practitioner_id ?? null
   useEffect(() => {
-    if (!practitionerId && practitioners.data?.[0]) setPractitionerId(practitioners.data[0].id)
-  }, [practitionerId, practitioners.data])
+    if (!practitioners.data) return
+    const chosen = choosePractitioner(practitioners.data, practitionerId, preferred)
+    if (chosen !== practitionerId) setPractitionerId(chosen)
+  }, [practitioners.data, practitionerId, preferred])
   return (
     <>
       {horizon.data && <HorizonPanel report={horizon.data} />}
@@ -69,12 +79,12 @@ function UnitSchedule({ unitId }: { unitId: string }) {
           </option>
         ))}
       </SelectField>
-      {practitionerId && catalogue.data && <PractitionerSchedule key={practitionerId} practitionerId={practitionerId} types={catalogue.data} />}
+      {practitionerId && catalogue.data && <PractitionerSchedule key={practitionerId} unitId={unitId} practitionerId={practitionerId} types={catalogue.data} />}
     </>
   )
 }
 
-function PractitionerSchedule({ practitionerId, types }: { practitionerId: string; types: NonNullable<ReturnType<typeof useUnitCatalogue>['data']> }) {
+function PractitionerSchedule({ unitId, practitionerId, types }: { unitId: string; practitionerId: string; types: NonNullable<ReturnType<typeof useUnitCatalogue>['data']> }) {
   const { t } = useI18n()
   const template = useTemplate(practitionerId)
   const [blocks, setBlocks] = useState<Block[] | null>(null)
@@ -117,7 +127,7 @@ function PractitionerSchedule({ practitionerId, types }: { practitionerId: strin
         </form>
       )}
 
-      <PublishSection practitionerId={practitionerId} blocks={template.data?.blocks ?? []} />
+      <PublishSection unitId={unitId} practitionerId={practitionerId} />
 
       <h2>{t('schedule.dayChange')}</h2>
       <p>{t('schedule.dayChangeIntro')}</p>
@@ -140,9 +150,11 @@ function PractitionerSchedule({ practitionerId, types }: { practitionerId: strin
   )
 }
 
-/** Publishing in two steps: "Förhandsgranska" shows what the range gives, "Publicera" creates it. */
-function PublishSection({ practitionerId, blocks }: { practitionerId: string; blocks: Schemas['BlockResponse'][] }) {
-  const { t, lang, fieldErrors } = useI18n()
+/** Publishing in two steps: "Förhandsgranska" asks the server for a dry run of
+ * the range (what it would create, withdraw and leave in conflict, and the
+ * holidays it skips), "Publicera" commits that same range. */
+function PublishSection({ unitId, practitionerId }: { unitId: string; practitionerId: string }) {
+  const { t, lang } = useI18n()
   const today = todayInStockholm()
   const [from, setFrom] = useState(today)
   const [to, setTo] = useState(addDays(today, 9 * 7))
@@ -150,11 +162,14 @@ function PublishSection({ practitionerId, blocks }: { practitionerId: string; bl
   const previewHeading = useRef<HTMLHeadingElement>(null)
   const resultRef = useRef<HTMLDivElement>(null)
   const toField = useRef<HTMLDivElement>(null)
-  const publishing = useScheduleChange(() => publish(practitionerId, from, to))
+  const dryRun = useMutation({ mutationFn: ({ from, to }: { from: string; to: string }) => publish(practitionerId, from, to, true) })
+  const publishing = useScheduleChange(({ from, to }: { from: string; to: string }) => publish(practitionerId, from, to))
   const range = rangeError(from, to)
-  const server = publishing.error instanceof ProblemError ? publishing.error : null
-  const serverFields = fieldErrors(server)
-  const toError = range ? t('schedule.endBeforeStart') : serverFields.to
+  const failed = dryRun.error ?? publishing.error
+  const codes = fieldCodes(failed)
+  const toError = range ? t('schedule.endBeforeStart') : codes.to ? t(fieldText('to', codes.to)) : undefined
+  const fromError = codes.from ? t(fieldText('from', codes.from)) : undefined
+  const otherError = failed && !codes.to && !codes.from ? failed : null
   const result = publishing.data && 'created' in publishing.data ? (publishing.data as PublishOutcome) : null
   useEffect(() => {
     if (preview) previewHeading.current?.focus()
@@ -164,12 +179,14 @@ function PublishSection({ practitionerId, blocks }: { practitionerId: string; bl
   }, [result])
   const changed = () => {
     setPreview(null)
+    dryRun.reset()
     publishing.reset()
   }
   return (
     <section aria-labelledby="publish-heading">
       <h2 id="publish-heading">{t('schedule.publish')}</h2>
       <p>{t('schedule.publishIntro')}</p>
+      <HolidaySetting unitId={unitId} onChange={changed} />
       <form
         className="toolbar"
         noValidate
@@ -179,9 +196,12 @@ function PublishSection({ practitionerId, blocks }: { practitionerId: string; bl
             toField.current?.querySelector('input')?.focus()
             return
           }
-          publishing.reset()
-          const count = templateCount(blocks, from, to)
-          setPreview({ source: 'template', ...count })
+          changed()
+          const asked = { from, to }
+          void dryRun.mutateAsync(asked).then(
+            (outcome) => setPreview({ ...asked, outcome }),
+            () => undefined,
+          )
         }}
       >
         <TextField
@@ -189,6 +209,7 @@ function PublishSection({ practitionerId, blocks }: { practitionerId: string; bl
           type="date"
           value={from}
           min={today}
+          error={fromError}
           onChange={(e) => {
             setFrom(e.target.value)
             changed()
@@ -207,27 +228,21 @@ function PublishSection({ practitionerId, blocks }: { practitionerId: string; bl
             }}
           />
         </div>
-        <Button type="submit" variant="secondary">
+        <Button type="submit" variant="secondary" disabled={dryRun.isPending}>
           {t('schedule.previewPublish')}
         </Button>
       </form>
+      {dryRun.isPending && <Loading />}
       {preview && !result && (
         <div className="card publish-preview">
           <h3 ref={previewHeading} tabIndex={-1}>
-            {t('schedule.previewTitle', { from: formatDateLong(from, lang), to: formatDateLong(to, lang) })}
+            {t('schedule.previewTitle', { from: formatDateLong(preview.from, lang), to: formatDateLong(preview.to, lang) })}
           </h3>
-          {preview.source === 'template' ? (
-            <>
-              <p>{t('schedule.previewTemplate', { slots: preview.slots, days: preview.days })}</p>
-              <p className="muted">{t('schedule.previewTemplateNote')}</p>
-              {preview.weeks > LONG_RANGE_WEEKS && <Notice kind="warning">{t('schedule.previewLong', { weeks: preview.weeks })}</Notice>}
-            </>
-          ) : (
-            <PublishResult result={preview.outcome} preview />
-          )}
-          <ErrorNotice error={server && !serverFields.to ? server : null} />
+          <PublishResult result={preview.outcome} preview />
+          {rangeWeeks(preview.from, preview.to) > LONG_RANGE_WEEKS && <Notice kind="warning">{t('schedule.previewLong', { weeks: rangeWeeks(preview.from, preview.to) })}</Notice>}
+          <ErrorNotice error={otherError} />
           <div className="buttons">
-            <Button onClick={() => publishing.mutate(undefined)} disabled={publishing.isPending}>
+            <Button onClick={() => publishing.mutate({ from: preview.from, to: preview.to })} disabled={publishing.isPending}>
               {t('schedule.confirmPublish')}
             </Button>
             <Button variant="secondary" onClick={changed}>
@@ -236,12 +251,55 @@ function PublishSection({ practitionerId, blocks }: { practitionerId: string; bl
           </div>
         </div>
       )}
-      {!preview && <ErrorNotice error={server && !serverFields.to ? server : null} />}
+      {!preview && <ErrorNotice error={otherError} />}
       {result && (
         <div ref={resultRef} tabIndex={-1}>
           <PublishResult result={result} />
         </div>
       )}
     </section>
+  )
+}
+
+/** Whether templates publish on public holidays (rule 22): unit admins choose,
+ * staff see what applies. */
+function HolidaySetting({ unitId, onChange }: { unitId: string; onChange: () => void }) {
+  const { t } = useI18n()
+  const { session } = useSession()
+  const settings = useScheduleSettings(unitId)
+  if (settings.isPending) return null
+  if (settings.error) return <ErrorNotice error={settings.error} />
+  if (session?.role === 'unit_admin') return <HolidayChoice unitId={unitId} current={settings.data.publish_on_holidays} onChange={onChange} />
+  return <p className="holiday-rule">{t(settings.data.publish_on_holidays ? 'schedule.holidaysPublished' : 'schedule.holidaysSkipped')}</p>
+}
+
+function HolidayChoice({ unitId, current, onChange }: { unitId: string; current: boolean; onChange: () => void }) {
+  const { t } = useI18n()
+  const update = useUpdateScheduleSettings(unitId)
+  const hint = useId()
+  // The box follows the click at once; the server's answer confirms it or puts it back.
+  const [checked, setChecked] = useState(current)
+  return (
+    <div className="inline-save holiday-rule">
+      <Checkbox
+        label={t('schedule.publishOnHolidays')}
+        aria-describedby={hint}
+        checked={checked}
+        onChange={(e) => {
+          const next = e.target.checked
+          setChecked(next)
+          onChange()
+          void update.mutateAsync({ publish_on_holidays: next }).then(
+            (saved) => setChecked(saved.publish_on_holidays),
+            () => setChecked(!next),
+          )
+        }}
+      />
+      <SaveStatus message={update.isSuccess && !update.isPending ? t(update.data.publish_on_holidays ? 'schedule.holidaysOnSaved' : 'schedule.holidaysOffSaved') : null} />
+      <p className="field__hint holiday-rule__hint" id={hint}>
+        {t('schedule.holidaysWholeUnit')}
+      </p>
+      <ErrorNotice error={update.error} />
+    </div>
   )
 }
