@@ -87,12 +87,21 @@ export async function launchBrowser() {
   })
 }
 
-/** A browser context of one viewport that records every request leaving 127.0.0.1. */
+/** Every Content-Security-Policy violation any page of any context reported. */
+export const cspViolations = []
+
+/** A browser context of one viewport that records every request leaving
+ * 127.0.0.1 and every Content-Security-Policy violation of its pages. */
 export async function newContext(browser, server, viewport, offsite) {
   const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm', baseURL: server.url })
   context.on('request', (request) => {
     const url = request.url()
     if (!url.startsWith('http://127.0.0.1:') && !url.startsWith('data:') && !url.startsWith('blob:')) offsite.push(url)
+  })
+  context.on('page', (page) => {
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) cspViolations.push(`${page.url()}: ${message.text()}`)
+    })
   })
   return context
 }
@@ -106,11 +115,13 @@ export async function assertAccessible(page, view) {
   assert.deepEqual(bad, [], `accessibility violations on ${view}`)
 }
 
-/** Screenshot and accessibility check of a main view. */
+/** Screenshot and accessibility check of a main view; the app must have run
+ * under its Content-Security-Policy without a single violation so far. */
 export async function view(page, name) {
   await page.waitForLoadState('networkidle')
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
   await assertAccessible(page, name)
+  assert.deepEqual(cspViolations, [], `Content-Security-Policy violations up to ${name}`)
 }
 
 export async function login(page, name) {
