@@ -431,6 +431,10 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     // The book shows the time free again.
     await p.getByRole('button', { name: new RegExp(`^${slot.local_start_time}, Mottagningstid, Ahmed Karimi, Ledig, Makulerad: ${ERIK.name}`) }).waitFor()
     await p.close()
+    // Erik, told of the booking, is told it is void (rule 21).
+    const about = (await (await api('erik')).get('/api/v1/me/inbox')).filter((m) => m.booking_id === booking.id)
+    assert.deepEqual(about.map((m) => m.kind), ['voided_by_staff', 'booked_by_staff'], JSON.stringify(about))
+    assert.match(about[0].subject, /gäller inte/)
   })
 
   it('makulera of a hidden type says the resident hears nothing', async () => {
@@ -446,6 +450,10 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     await confirm.getByRole('button', { name: 'Avbryt' }).click()
     assert.equal(await bookingStatus(booking.id), 'booked')
     await p.close()
+    // A hidden type leaves no trace for Erik: no message, no booking (rules 1 and 21).
+    const erik = await api('erik')
+    assert.equal((await erik.get('/api/v1/me/inbox')).filter((m) => m.booking_id === booking.id).length, 0)
+    assert.equal((await erik.get('/api/v1/me/bookings')).filter((b) => b.id === booking.id).length, 0)
   })
 
   it('cancelling asks first and says the resident is told', async () => {
