@@ -83,7 +83,9 @@ export async function launchBrowser() {
   mkdirSync(ARTIFACTS, { recursive: true })
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // A Swedish browser as far as the launch flags go (headless Chromium still draws
+    // native date and time fields in its own locale's format).
+    args: ['--lang=sv-SE', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
 }
 
