@@ -40,77 +40,50 @@ pub struct Persona {
 
 use crate::auth::Role;
 
+impl Persona {
+    const fn resident(id: &'static str, name: &'static str, pnr: &'static str, description: &'static str) -> Self {
+        Self {
+            id,
+            name,
+            role: Role::Resident,
+            pnr: Some(pnr),
+            staff_id: None,
+            units: &[],
+            region: None,
+            description,
+        }
+    }
+
+    const fn staff(
+        id: &'static str,
+        name: &'static str,
+        role: Role,
+        staff_id: Uuid,
+        units: &'static [Uuid],
+        region: Option<Uuid>,
+        description: &'static str,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            role,
+            pnr: None,
+            staff_id: Some(staff_id),
+            units,
+            region,
+            description,
+        }
+    }
+}
+
 pub const PERSONAS: &[Persona] = &[
-    Persona {
-        id: "anna",
-        name: "Anna Svensson",
-        role: Role::Resident,
-        pnr: Some("198503142385"),
-        staff_id: None,
-        units: &[],
-        region: None,
-        description: "Invånare, 41 år. Har en tid inom 24 timmar, en mottagningstid bokad av personal och kontakt med diabetessköterskan.",
-    },
-    Persona {
-        id: "nora",
-        name: "Nora Lind",
-        role: Role::Resident,
-        pnr: Some("200906022389"),
-        staff_id: None,
-        units: &[],
-        region: None,
-        description: "Invånare, 17 år: kan inte boka sjukgymnast nybesök (18 år och äldre).",
-    },
-    Persona {
-        id: "erik",
-        name: "Erik Nilsson",
-        role: Role::Resident,
-        pnr: Some("194107309173"),
-        staff_id: None,
-        units: &[],
-        region: None,
-        description: "Invånare, 85 år, inga bokningar ännu.",
-    },
-    Persona {
-        id: "sara",
-        name: "Sara Ek",
-        role: Role::Staff,
-        pnr: None,
-        staff_id: Some(id(0x201)),
-        units: &[PAARP_MORARP],
-        region: None,
-        description: "Personal (receptionen) på Vårdcentralen Påarp-Mörarp.",
-    },
-    Persona {
-        id: "teodora",
-        name: "Teodora Tuomainen",
-        role: Role::Staff,
-        pnr: None,
-        staff_id: Some(id(0x202)),
-        units: &[NOBBELOV],
-        region: None,
-        description: "Läkare på Vårdcentralen Nöbbelöv.",
-    },
-    Persona {
-        id: "ulla",
-        name: "Ulla Åberg",
-        role: Role::UnitAdmin,
-        pnr: None,
-        staff_id: Some(id(0x203)),
-        units: &[PAARP_MORARP],
-        region: None,
-        description: "Administratör på Vårdcentralen Påarp-Mörarp.",
-    },
-    Persona {
-        id: "rolf",
-        name: "Rolf Holm",
-        role: Role::RegionalAdmin,
-        pnr: None,
-        staff_id: Some(id(0x204)),
-        units: &[],
-        region: Some(REGION_SKANE),
-        description: "Administratör med regional behörighet, Region Skåne.",
-    },
+    Persona::resident("anna", "Anna Svensson", "198503142385", "Invånare, 41 år. Har en tid inom 24 timmar, en mottagningstid bokad av personal och kontakt med diabetessköterskan."),
+    Persona::resident("nora", "Nora Lind", "200906022389", "Invånare, 17 år: kan inte boka sjukgymnast nybesök (18 år och äldre)."),
+    Persona::resident("erik", "Erik Nilsson", "194107309173", "Invånare, 85 år, inga bokningar ännu."),
+    Persona::staff("sara", "Sara Ek", Role::Staff, id(0x201), &[PAARP_MORARP], None, "Personal (receptionen) på Vårdcentralen Påarp-Mörarp."),
+    Persona::staff("teodora", "Teodora Tuomainen", Role::Staff, id(0x202), &[NOBBELOV], None, "Läkare på Vårdcentralen Nöbbelöv."),
+    Persona::staff("ulla", "Ulla Åberg", Role::UnitAdmin, id(0x203), &[PAARP_MORARP], None, "Administratör på Vårdcentralen Påarp-Mörarp."),
+    Persona::staff("rolf", "Rolf Holm", Role::RegionalAdmin, id(0x204), &[], Some(REGION_SKANE), "Administratör med regional behörighet, Region Skåne."),
 ];
 
 pub fn persona(id: &str) -> Option<&'static Persona> {

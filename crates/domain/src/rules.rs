@@ -58,17 +58,10 @@ pub fn online_cancel_allowed(
     service: Result<(), ServiceNotActive>,
     now: DateTime<Utc>,
 ) -> Result<(), OnlineRefusal> {
-    if booking.status != BookingStatus::Booked {
-        return Err(OnlineRefusal::BookingNotActive);
-    }
-    if !cancelable_online(policy) {
-        return Err(OnlineRefusal::NotCancelableOnline);
-    }
-    service.map_err(|_| OnlineRefusal::ServiceNotActive)?;
-    if !online_change_window_open(starts_at, now) {
-        return Err(OnlineRefusal::CancellationWindowClosed);
-    }
-    Ok(())
+    let policy = cancelable_online(policy)
+        .then_some(())
+        .ok_or(OnlineRefusal::NotCancelableOnline);
+    online_change_allowed(booking, starts_at, policy, service, now)
 }
 
 /// Rules 2, 7 and 8: whether the resident may rebook this booking online now.
@@ -79,12 +72,26 @@ pub fn online_rebook_allowed(
     service: Result<(), ServiceNotActive>,
     now: DateTime<Utc>,
 ) -> Result<(), OnlineRefusal> {
+    let policy = bookable_online(policy)
+        .then_some(())
+        .ok_or(OnlineRefusal::NotRebookableOnline);
+    online_change_allowed(booking, starts_at, policy, service, now)
+}
+
+/// The checks an online change makes, in the order the resident is told:
+/// the booking is still booked, its type's policy allows the change (rule 7),
+/// the unit's service is open to them (rule 8), the window is open (rule 2).
+fn online_change_allowed(
+    booking: &Booking,
+    starts_at: DateTime<Utc>,
+    policy: Result<(), OnlineRefusal>,
+    service: Result<(), ServiceNotActive>,
+    now: DateTime<Utc>,
+) -> Result<(), OnlineRefusal> {
     if booking.status != BookingStatus::Booked {
         return Err(OnlineRefusal::BookingNotActive);
     }
-    if !bookable_online(policy) {
-        return Err(OnlineRefusal::NotRebookableOnline);
-    }
+    policy?;
     service.map_err(|_| OnlineRefusal::ServiceNotActive)?;
     if !online_change_window_open(starts_at, now) {
         return Err(OnlineRefusal::CancellationWindowClosed);

@@ -330,12 +330,8 @@ pub async fn arrived(
     StaffCaller(staff): StaffCaller,
     path: web::Path<Uuid>,
 ) -> Json<StaffBookingResponse> {
-    Ok(web::Json(staff_booking(
-        state
-            .desk
-            .mark_arrived(&staff, BookingId::from_uuid(path.into_inner()))
-            .await?,
-    )))
+    let id = BookingId::from_uuid(path.into_inner());
+    Ok(web::Json(staff_booking(state.desk.mark_arrived(&staff, id).await?)))
 }
 
 /// A booking made by mistake: kept and marked, never erased; its slot is freed.
@@ -351,11 +347,9 @@ pub async fn entered_in_error(
     StaffCaller(staff): StaffCaller,
     path: web::Path<Uuid>,
 ) -> Json<StaffBookingResponse> {
+    let id = BookingId::from_uuid(path.into_inner());
     Ok(web::Json(staff_booking(
-        state
-            .desk
-            .mark_entered_in_error(&staff, BookingId::from_uuid(path.into_inner()))
-            .await?,
+        state.desk.mark_entered_in_error(&staff, id).await?,
     )))
 }
 
@@ -505,6 +499,12 @@ pub async fn publish(
     Ok(web::Json(published(&state, p, body.dry_run).await?))
 }
 
+/// The practitioner and date of a `/practitioners/{id}/days/{date}` path.
+fn practitioner_day(path: web::Path<(Uuid, NaiveDate)>) -> (PractitionerId, NaiveDate) {
+    let (id, day) = path.into_inner();
+    (PractitionerId::from_uuid(id), day)
+}
+
 /// Ändra mall tillfälligt: other blocks for this date only; the date is
 /// republished at once. An empty list empties the day.
 #[utoipa::path(tag = "scheduling", operation_id = "changeDay", security(("bearer" = [])),
@@ -522,7 +522,7 @@ pub async fn change_day(
     body: ApiJson<TemplateRequest>,
 ) -> Json<PublishResponse> {
     validate(&*body)?;
-    let (id, day) = path.into_inner();
+    let (id, day) = practitioner_day(path);
     let weekday = chrono::Datelike::weekday(&day);
     let blocks = body
         .blocks
@@ -530,10 +530,7 @@ pub async fn change_day(
         .enumerate()
         .map(|(i, b)| b.to_block(i, Some(weekday)))
         .collect::<Result<Vec<_>, _>>()?;
-    let p = state
-        .desk
-        .change_day(&staff, PractitionerId::from_uuid(id), day, blocks)
-        .await?;
+    let p = state.desk.change_day(&staff, id, day, blocks).await?;
     Ok(web::Json(published(&state, p, false).await?))
 }
 
@@ -550,11 +547,8 @@ pub async fn empty_day(
     StaffCaller(staff): StaffCaller,
     path: web::Path<(Uuid, NaiveDate)>,
 ) -> Json<PublishResponse> {
-    let (id, day) = path.into_inner();
-    let p = state
-        .desk
-        .change_day(&staff, PractitionerId::from_uuid(id), day, Vec::new())
-        .await?;
+    let (id, day) = practitioner_day(path);
+    let p = state.desk.change_day(&staff, id, day, Vec::new()).await?;
     Ok(web::Json(published(&state, p, false).await?))
 }
 
@@ -571,11 +565,8 @@ pub async fn restore_day(
     StaffCaller(staff): StaffCaller,
     path: web::Path<(Uuid, NaiveDate)>,
 ) -> Json<PublishResponse> {
-    let (id, day) = path.into_inner();
-    let p = state
-        .desk
-        .restore_day(&staff, PractitionerId::from_uuid(id), day)
-        .await?;
+    let (id, day) = practitioner_day(path);
+    let p = state.desk.restore_day(&staff, id, day).await?;
     Ok(web::Json(published(&state, p, false).await?))
 }
 
