@@ -2,7 +2,9 @@
 // the compact header and the unread count, phone numbers as tel: links,
 // the type step with length, form and the reasons a type cannot be booked,
 // Back, Forward and reload in the booking flow, focus on the result of each
-// action (cancel, book, rebook, settings), a visited booking shown as
+// action (cancel, book, rebook, settings), rebooking on the booking flow's
+// calendar (one date's times, the 24-hour warning, old → new to confirm, a
+// time taken meanwhile refused in view), a visited booking shown as
 // visited, a void one as void, the cap on bookings of a type in Swedish,
 // the grouped access log, and the 404 page. Axe and a screenshot on every
 // view.
@@ -350,19 +352,205 @@ describe('the resident web app on a phone', { skip: skip ?? false }, () => {
     await p.close()
   })
 
-  it('a rebooking ends with its message in focus', async () => {
+  // Rebooking (issue 9): Nora's sample test, four days or more ahead, moved
+  // on the booking flow's calendar. Staff give Karin Berg sample times in
+  // about three hours (ändra mall tillfälligt), so that a target within 24
+  // hours exists whatever the time and day the tests run.
+  let noraBooking = null
+  let near = null
+  const longDate = (date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${date}T12:00:00Z`))
+  const addDays = (date, n) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+  /** Stockholm date and time (HH:MM) of an instant. */
+  const stockholm = (instant) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+        .formatToParts(instant)
+        .map((x) => [x.type, x.value]),
+    )
+    return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` }
+  }
+  async function arrangeRebook() {
+    if (noraBooking) return
+    const unit = await unitId(PAARP)
+    const type = (await get('nora', `/api/v1/units/${unit}/appointment-types`)).find((t) => t.name === 'Provtagning 1177')
+    const today = stockholm(new Date()).date
+    const day = (await get('nora', `/api/v1/units/${unit}/appointment-types/${type.id}/available-dates`)).dates.find((d) => d.date >= addDays(today, 4))
+    const [slot] = await get('nora', `/api/v1/units/${unit}/appointment-types/${type.id}/slots?date=${day.date}`)
+    const booked = await api('nora', 'POST', '/api/v1/me/bookings', { slot_id: slot.id, reason_for_visit: 'Blodprov (e2e, ombokning)', terms_accepted: true })
+    assert.equal(booked.status, 201, JSON.stringify(booked.body))
+    noraBooking = booked.body
+
+    let { date, time } = stockholm(new Date(Math.ceil((Date.now() + 3 * 3600_000) / 600_000) * 600_000))
+    if (time >= '22:00') [date, time] = [addDays(date, 1), '07:00']
+    else if (time < '06:00') time = '07:00'
+    const karin = (await get('sara', `/api/v1/units/${unit}/practitioners`)).find((x) => x.name === 'Karin Berg')
+    const changed = await api('sara', 'PUT', `/api/v1/practitioners/${karin.id}/days/${date}`, { blocks: [{ appointment_type_id: type.id, start: time, slot_length_minutes: 10, count: 3 }] })
+    assert.equal(changed.status, 200, JSON.stringify(changed.body))
+    const targets = await get('nora', `/api/v1/me/bookings/${noraBooking.id}/rebook-targets?from=${date}&to=${date}`)
+    near = targets.find((s) => new Date(s.starts_at) - Date.now() < 23 * 3600_000)
+    assert.ok(near, `a target within 24 hours on ${date} from ${time}`)
+  }
+  /** Clicks a date in the calendar, moving on a month if need be. */
+  const chooseDay = async (p, date) => {
+    await p.getByRole('table').locator('button[aria-pressed="true"]').waitFor()
+    const button = p.getByRole('table').getByRole('button', { name: new RegExp(`^${longDate(date)},`) })
+    for (let i = 0; i < 3 && !(await button.count()); i++) await p.getByRole('button', { name: 'Nästa månad' }).click()
+    await button.click()
+    await p.getByRole('heading', { name: `Välj tid – ${longDate(date)}` }).waitFor()
+  }
+  const within24h = 'Den nya tiden börjar om mindre än 24 timmar. Efter ombokningen kan du inte av- eller omboka den här, utan behöver ringa mottagningen.'
+
+  it('rebooking uses the booking calendar: the first date with targets chosen, days without disabled, one date’s times, a short page', async () => {
+    await arrangeRebook()
+    const dates = await get('nora', `/api/v1/me/bookings/${noraBooking.id}/rebook-dates`)
     const p = await page()
-    await login(p, 'Anna Svensson')
-    const card = p.getByRole('article').filter({ has: p.getByRole('button', { name: 'Omboka' }) }).first()
+    await login(p, 'Nora Lind')
+    const card = p.getByRole('article').filter({ hasText: 'Provtagning 1177' }).filter({ has: p.getByRole('button', { name: 'Omboka' }) })
     await card.getByRole('button', { name: 'Omboka' }).click()
-    await p.getByText('Du kan bara omboka till en tid av samma slag').waitFor()
-    await p.getByRole('radio').nth(2).check()
-    await p.getByRole('button', { name: /^Omboka till/ }).click()
-    const message = p.locator('.result', { hasText: 'Tiden är ombokad till' })
+    await p.waitForURL((url) => url.pathname.endsWith('/rebook') && url.searchParams.get('date') === dates.first_free_date)
+    const calendar = p.getByRole('table')
+    const chosen = calendar.locator('button[aria-pressed="true"]')
+    await chosen.waitFor()
+    assert.ok((await chosen.getAttribute('aria-label')).startsWith(`${longDate(dates.first_free_date)}, `), 'the first date with targets is chosen')
+
+    // Only the chosen date's times, as the server lists them for that date.
+    const first = await get('nora', `/api/v1/me/bookings/${noraBooking.id}/rebook-targets?from=${dates.first_free_date}&to=${dates.first_free_date}`)
+    await p.getByRole('heading', { name: `Välj tid – ${longDate(dates.first_free_date)}` }).waitFor()
+    await p.getByRole('radio').first().waitFor()
+    const listed = await p.getByRole('radio').evaluateAll((els) => els.map((el) => el.closest('label').innerText.split('\n')[0]))
+    assert.deepEqual(listed, first.map((s) => s.local_start_time))
+    const all = dates.dates.reduce((n, d) => n + d.free_slots, 0)
+    assert.ok(all > 5 * listed.length, `${listed.length} of ${all} targets listed`)
+
+    // A day of the month without targets is disabled, one with targets is not.
+    const month = dates.first_free_date.slice(0, 7)
+    const withTargets = new Set(dates.dates.map((d) => d.date))
+    const days = Array.from({ length: 31 }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`).filter((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && addDays(d, 0) === d)
+    const empty = days.find((d) => d >= dates.horizon_first && !withTargets.has(d)) ?? days.find((d) => !withTargets.has(d))
+    assert.ok(await calendar.getByRole('button', { name: `${longDate(empty)}, inga lediga tider` }).isDisabled(), `${empty} has no targets and is disabled`)
+    const other = dates.dates.find((d) => d.date.startsWith(month) && d.date !== dates.first_free_date)
+    if (other) assert.ok(await calendar.getByRole('button', { name: new RegExp(`^${longDate(other.date)},`) }).isEnabled())
+
+    const height = await p.evaluate(() => document.documentElement.scrollHeight)
+    assert.ok(height < 3 * PHONE.height, `the rebook page is ${height} px high, under three screens`)
+    await noSidewaysScroll(p, 'rebook')
+    await view(p, 'resident-rebook-calendar')
+    await p.close()
+  })
+
+  it('rebooking warns about a time within 24 hours when it is chosen and again at the confirmation, not about a later one', async () => {
+    await arrangeRebook()
+    const p = await page()
+    await login(p, 'Nora Lind')
+    await p.goto(`/bookings/${noraBooking.id}/rebook`)
+    await chooseDay(p, near.local_date)
+    const warning = p.getByText(within24h)
+    await p.getByRole('radio', { name: new RegExp(`^${near.local_start_time}`) }).check()
+    await warning.waitFor()
+    await view(p, 'resident-rebook-within-24h')
+    await p.getByRole('button', { name: 'Fortsätt' }).click()
+    await p.getByRole('heading', { name: 'Bekräfta ombokningen' }).waitFor()
+    await warning.waitFor()
+    await p.getByRole('button', { name: 'Tillbaka' }).click()
+    // A time three days or more ahead: no warning.
+    const later = (await get('nora', `/api/v1/me/bookings/${noraBooking.id}/rebook-dates`)).dates.find((d) => d.date >= addDays(near.local_date, 3))
+    await chooseDay(p, later.date)
+    await p.getByRole('radio').first().check()
+    await p.getByRole('button', { name: 'Fortsätt' }).click()
+    await p.getByRole('heading', { name: 'Bekräfta ombokningen' }).waitFor()
+    assert.equal(await warning.count(), 0, 'no warning for a time days ahead')
+    await p.close()
+  })
+
+  it('rebooking ends with old → new to confirm; reload, Back and Forward keep the step; a time taken meanwhile is refused where she looks; the result takes focus', async () => {
+    await arrangeRebook()
+    const dates = await get('nora', `/api/v1/me/bookings/${noraBooking.id}/rebook-dates`)
+    const later = dates.dates.find((d) => d.date >= addDays(near.local_date, 2) && d.date !== noraBooking.local_date && d.free_slots >= 2)
+    const [taken, other] = await get('nora', `/api/v1/me/bookings/${noraBooking.id}/rebook-targets?from=${later.date}&to=${later.date}`)
+    const p = await page()
+    await login(p, 'Nora Lind')
+    await p.goto(`/bookings/${noraBooking.id}/rebook`)
+    await chooseDay(p, later.date)
+    await p.getByRole('radio', { name: new RegExp(`^${taken.local_start_time}`) }).check()
+    await p.waitForURL((url) => url.searchParams.get('slot') === taken.id)
+    await p.getByRole('button', { name: 'Fortsätt' }).click()
+    const confirm = p.getByRole('heading', { name: 'Bekräfta ombokningen' })
+    await confirm.waitFor()
+    await p.waitForURL((url) => url.searchParams.get('step') === 'confirm')
+    const confirmUrl = p.url()
+    assert.equal(await confirm.evaluate((el) => el === document.activeElement), true, 'the step’s heading has focus')
+
+    // The time now and the new one, each with date, time, unit and practitioner.
+    const moment = (title) => p.locator('.moment').filter({ has: p.getByRole('heading', { name: title }) })
+    await moment('Nuvarande tid').getByText(`${longDate(noraBooking.local_date)} kl. ${noraBooking.local_start_time}`).waitFor()
+    await moment('Ny tid').getByText(`${longDate(later.date)} kl. ${taken.local_start_time}`).waitFor()
+    for (const title of ['Nuvarande tid', 'Ny tid']) {
+      await moment(title).getByText(PAARP).waitFor()
+      await moment(title).getByText('Karin Berg').waitFor()
+    }
+    const [oldBox, newBox] = [await moment('Nuvarande tid').boundingBox(), await moment('Ny tid').boundingBox()]
+    assert.ok(oldBox.y + oldBox.height <= newBox.y, 'the old time above the new one')
+    await noSidewaysScroll(p, 'rebook confirm')
+    await view(p, 'resident-rebook-confirm')
+
+    await p.reload()
+    await confirm.waitFor()
+    assert.equal(p.url(), confirmUrl)
+    await p.goBack()
+    await p.getByRole('heading', { name: 'Välj ny dag och tid' }).waitFor()
+    assert.ok(await p.getByRole('radio', { name: new RegExp(`^${taken.local_start_time}`) }).isChecked(), 'the chosen time is still chosen')
+    await p.goForward()
+    await confirm.waitFor()
+    assert.equal(p.url(), confirmUrl)
+
+    // Meanwhile Erik takes that time.
+    const erik = await api('erik', 'POST', '/api/v1/me/bookings', { slot_id: taken.id, reason_for_visit: 'Provtagning (e2e, hann före)', terms_accepted: true })
+    assert.equal(erik.status, 201, JSON.stringify(erik.body))
+    await p.getByRole('button', { name: 'Omboka tiden' }).click()
+    const refusal = p.locator('.result', { hasText: 'Tiden hann bokas av någon annan. Välj en annan tid.' })
+    await refusal.waitFor()
+    await p.waitForFunction(() => document.activeElement?.classList.contains('result'))
+    assert.ok(await inView(refusal), 'the refusal is in view')
+    await view(p, 'resident-rebook-taken')
+    await p.getByRole('button', { name: 'Välj en annan tid' }).click()
+    await p.getByRole('heading', { name: `Välj tid – ${longDate(later.date)}` }).waitFor()
+    await p.getByRole('radio', { name: new RegExp(`^${other.local_start_time}`) }).waitFor()
+    assert.equal(await p.getByRole('radio', { name: new RegExp(`^${taken.local_start_time}`) }).count(), 0, 'the taken time is no longer offered')
+
+    await p.getByRole('radio', { name: new RegExp(`^${other.local_start_time}`) }).check()
+    await p.getByRole('button', { name: 'Fortsätt' }).click()
+    await p.getByRole('button', { name: 'Omboka tiden' }).click()
+    const message = p.locator('.result', { hasText: `Tiden är ombokad till ${longDate(later.date)} kl. ${other.local_start_time}.` })
     await message.waitFor()
     await p.waitForFunction(() => document.activeElement?.classList.contains('result'))
     assert.ok(await inView(message))
     await view(p, 'resident-rebooked')
+    const moved = (await get('nora', '/api/v1/me/bookings')).find((b) => b.rebooked_from === noraBooking.id)
+    assert.equal(moved?.id, new URL(p.url()).searchParams.get('booking'))
+    assert.equal(moved.local_start_time, other.local_start_time)
+    // Reload keeps the result; Back does not offer to move the old booking again.
+    await p.reload()
+    await message.waitFor()
+    await p.goBack()
+    await p.getByText('Tiden är flyttad till en ny tid.', { exact: false }).waitFor()
+    assert.equal(await p.getByRole('radio').count(), 0)
+    await p.close()
+  })
+
+  it('a booking within 24 hours cannot be rebooked online: the page says why, with the phone, and offers no times', async () => {
+    await arrangeRebook()
+    const r = await api('nora', 'POST', '/api/v1/me/bookings', { slot_id: near.id, reason_for_visit: 'Blodprov (e2e, snart)', terms_accepted: true })
+    assert.equal(r.status, 201, JSON.stringify(r.body))
+    const soon = r.body
+    assert.equal(soon.cannot_rebook_reason, 'cancellation_window_closed')
+    const p = await page()
+    await login(p, 'Nora Lind')
+    await p.goto(`/bookings/${soon.id}/rebook`)
+    await p.getByText('Det är mindre än 24 timmar kvar till besöket. Ring mottagningen om du vill ändra tiden.').waitFor()
+    assert.equal(await p.getByRole('main').locator('a[href^="tel:"]').count(), 1, 'with the unit’s phone')
+    assert.equal(await p.getByRole('table').count(), 0, 'no calendar')
+    assert.equal(await p.getByRole('radio').count(), 0, 'no times')
+    await view(p, 'resident-rebook-closed')
     await p.close()
   })
 

@@ -198,10 +198,41 @@ describe('Tidbok in a browser', { skip: skip ?? false }, () => {
     const card = p.getByRole('article').filter({ hasText: REASON.length ? 'Provtagning 1177' : '' }).filter({ hasText: '08:30' })
     await card.getByRole('button', { name: 'Omboka' }).click()
     await p.getByText('Du kan bara omboka till en tid av samma slag').waitFor()
+    // The booking flow's calendar, with the first date that has a target chosen.
+    const calendar = p.getByRole('table')
+    await calendar.locator('button[aria-pressed="true"]').waitFor()
     await view(p, 'resident-rebook')
-    const otherDay = p.getByRole('group').filter({ hasNot: p.getByText(booked.local_date) }).getByRole('radio', { name: '08:50' })
-    await otherDay.nth(1).check()
-    await p.getByRole('button', { name: /^Omboka till/ }).click()
+    // An 08:50 of the same type and practitioner on another day, more than a
+    // day ahead, so that it can still be cancelled online below.
+    const dates = await api(p, `/api/v1/me/bookings/${booked.id}/rebook-dates`)
+    let target = null
+    for (const d of dates.dates) {
+      if (d.date === booked.local_date) continue
+      const slots = await api(p, `/api/v1/me/bookings/${booked.id}/rebook-targets?from=${d.date}&to=${d.date}`)
+      target = slots.find((s) => s.local_start_time === '08:50' && new Date(s.starts_at) - Date.now() > 26 * 3600 * 1000) ?? null
+      if (target) break
+    }
+    assert.ok(target, 'an 08:50 to move to')
+    const when = new Date(`${target.local_date}T12:00:00Z`)
+    const longDate = new Intl.DateTimeFormat('sv-SE', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(when)
+    const dayButton = calendar.getByRole('button', { name: new RegExp(`^${longDate},`) })
+    for (let i = 0; i < 3 && !(await dayButton.count()); i++) await p.getByRole('button', { name: 'Nästa månad' }).click()
+    await dayButton.click()
+    await p.getByRole('heading', { name: `Välj tid – ${longDate}` }).waitFor()
+    await p.getByRole('radio', { name: /^08:50/ }).check()
+    await p.getByRole('button', { name: 'Fortsätt' }).click()
+    // Old time → new time, each with its date, time, unit and practitioner.
+    await p.getByRole('heading', { name: 'Bekräfta ombokningen' }).waitFor()
+    const now = p.locator('.moment').filter({ has: p.getByRole('heading', { name: 'Nuvarande tid' }) })
+    const next = p.locator('.moment').filter({ has: p.getByRole('heading', { name: 'Ny tid' }) })
+    await now.getByText(/kl\. 08:30$/).waitFor()
+    await next.getByText(`${longDate} kl. 08:50`).waitFor()
+    for (const moment of [now, next]) {
+      await moment.getByText('Vårdcentralen Påarp-Mörarp').waitFor()
+      await moment.getByText('Karin Berg').waitFor()
+    }
+    await view(p, 'resident-rebook-story-confirm')
+    await p.getByRole('button', { name: 'Omboka tiden' }).click()
     await p.getByText(/Tiden är ombokad till/).waitFor()
     const mine = await api(p, '/api/v1/me/bookings')
     const moved = mine.find((b) => b.reason_for_visit === REASON)

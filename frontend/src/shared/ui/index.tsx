@@ -1,5 +1,5 @@
 // Small accessible building blocks shared by every feature.
-import { useEffect, useId, useRef, type ButtonHTMLAttributes, type Ref, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
+import { forwardRef, useEffect, useId, useRef, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
 import { useI18n } from '../i18n'
 import { splitPhones, telHref } from '../lib/phone'
 
@@ -66,19 +66,17 @@ export function TextField({ label, hint, error, ...input }: InputHTMLAttributes<
   )
 }
 
-export function TextArea({
-  label,
-  hint,
-  error,
-  ref,
-  ...input
-}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: string; error?: string; ref?: Ref<HTMLTextAreaElement> }) {
-  return (
-    <Shell label={label} hint={hint} error={error}>
-      {({ id, describedBy, invalid }) => <textarea ref={ref} id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} {...input} />}
-    </Shell>
-  )
-}
+/** A text area whose element a page can reach (forwardRef: Preact passes no
+ * `ref` prop to a function component, unlike React 19). */
+export const TextArea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: string; error?: string }>(
+  function TextArea({ label, hint, error, ...input }, ref) {
+    return (
+      <Shell label={label} hint={hint} error={error}>
+        {({ id, describedBy, invalid }) => <textarea ref={ref} id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} {...input} />}
+      </Shell>
+    )
+  },
+)
 
 export function SelectField({ label, hint, error, children, ...select }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; hint?: string; error?: string }) {
   return (

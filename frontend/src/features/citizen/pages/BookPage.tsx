@@ -22,6 +22,9 @@ import { useFreeSlots } from '../api/get-free-slots'
 import { useMyBooking } from '../api/get-my-booking'
 import { useUnit } from '../api/get-unit'
 import { BookingCalendar } from '../components/BookingCalendar'
+import { TimePicker } from '../components/TimePicker'
+import { useShown } from '../lib/use-shown'
+import { startsWithin24h } from '../lib/within-24h'
 
 const STEPS = ['terms', 'type', 'date', 'details', 'confirm'] as const
 type StepName = (typeof STEPS)[number]
@@ -51,19 +54,6 @@ function useDraft(unitId: string): [Draft, (patch: Partial<Draft>) => void] {
     [name],
   )
   return [draft, update]
-}
-
-/** A value from the URL that the page shows at once, before the navigation
- * that changes it has finished (the router applies it in a transition; a
- * checked radio must not flicker back meanwhile). */
-function useShown<T>(value: T): [T, (next: T) => void] {
-  const [seen, setSeen] = useState(value)
-  const [shown, setShown] = useState(value)
-  if (!Object.is(value, seen)) {
-    setSeen(value)
-    setShown(value)
-  }
-  return [shown, setShown]
 }
 
 function Step({ name, title, children }: { name: StepName; title: string; children: ReactNode }) {
@@ -265,37 +255,18 @@ function Flow({ unitId, params, setParams }: FlowProps) {
             </>
           )}
           {shownDate && (
-            <fieldset>
-              <legend>
-                <h3>
-                  {t('book.chooseTime')} – {formatDateLong(shownDate, lang)}
-                </h3>
-              </legend>
-              {slots.isPending && <Loading />}
-              <ErrorNotice error={slots.error} />
-              {slots.data?.length === 0 && <p>{t('book.noTimes')}</p>}
-              <div className="times">
-                {slots.data?.map((s) => (
-                  <label key={s.id} className="choice">
-                    <input
-                      type="radio"
-                      name="time"
-                      value={s.id}
-                      checked={shownSlot === s.id}
-                      onChange={() => {
-                        setStaleSlot(false)
-                        showSlot(s.id)
-                        go('date', { slot: s.id }, true)
-                      }}
-                    />
-                    <span>
-                      {s.local_start_time}
-                      <small>{s.practitioner.name}</small>
-                    </span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
+            <TimePicker
+              date={shownDate}
+              slots={slots}
+              selected={shownSlot}
+              now={openedAt}
+              within24h={t('book.within24h')}
+              onSelect={(s) => {
+                setStaleSlot(false)
+                showSlot(s.id)
+                go('date', { slot: s.id }, true)
+              }}
+            />
           )}
           <div className="buttons">
             <Button variant="secondary" onClick={() => go('type')}>
@@ -360,7 +331,7 @@ function Flow({ unitId, params, setParams }: FlowProps) {
               )}
             </dl>
           </div>
-          {new Date(slot.starts_at).getTime() - openedAt <= 24 * 3600 * 1000 && <Notice kind="warning">{t('book.within24h')}</Notice>}
+          {startsWithin24h(slot.starts_at, openedAt) && <Notice kind="warning">{t('book.within24h')}</Notice>}
           {book.error && (
             <Notice kind="error">
               {problem(book.error)}
