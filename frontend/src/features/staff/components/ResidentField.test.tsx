@@ -22,7 +22,8 @@ function Form() {
 }
 
 const field = () => screen.getByLabelText('Personnummer')
-const type = (value: string) => fireEvent.change(field(), { target: { value } })
+// Preact (preact/compat) listens for input events where React listened for change.
+const type = (value: string) => fireEvent.input(field(), { target: { value } })
 
 describe('the resident look-up on the desk', () => {
   // In braces: a function returned by beforeEach is run as its cleanup.
