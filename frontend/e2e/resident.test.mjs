@@ -554,6 +554,32 @@ describe('the resident web app on a phone', { skip: skip ?? false }, () => {
     await p.close()
   })
 
+  it('public holidays are not offered: the server lists no free time on one, and the calendar shows the day without times (rule 22)', async (t) => {
+    const unit = await unitId(PAARP)
+    const type = (await get('erik', `/api/v1/units/${unit}/appointment-types`)).find((x) => x.name === 'Provtagning 1177')
+    const dates = await get('erik', `/api/v1/units/${unit}/appointment-types/${type.id}/available-dates`)
+    // The holidays the template has blocks on within the horizon, as publishing reports them (a dry run).
+    const karin = (await get('sara', `/api/v1/units/${unit}/practitioners`)).find((x) => x.name === 'Karin Berg')
+    const plan = await api('sara', 'POST', `/api/v1/practitioners/${karin.id}/publish`, { from: addDays(dates.horizon_first, 1), to: dates.horizon_last, dry_run: true })
+    assert.equal(plan.status, 200, JSON.stringify(plan.body))
+    const holiday = plan.body.skipped_holidays[0]
+    if (!holiday) return t.skip(`no weekday holiday between ${dates.horizon_first} and ${dates.horizon_last}`)
+    assert.ok(!dates.dates.some((d) => d.date === holiday), `${holiday} has no free times: ${JSON.stringify(dates.dates.map((d) => d.date))}`)
+
+    const p = await page()
+    await login(p, 'Erik Nilsson')
+    await p.goto(`/units/${unit}/book`)
+    await p.getByLabel('Jag har tagit del av den fullständiga informationen').check()
+    await p.getByRole('button', { name: 'Fortsätt' }).click()
+    await p.getByRole('radio', { name: /^Provtagning 1177/ }).check()
+    await p.getByRole('button', { name: 'Fortsätt' }).click()
+    await p.getByRole('table').locator('button[aria-pressed="true"]').waitFor()
+    const day = p.getByRole('table').getByRole('button', { name: `${longDate(holiday)}, inga lediga tider` })
+    for (let i = 0; i < 3 && !(await day.count()); i++) await p.getByRole('button', { name: 'Nästa månad' }).click()
+    assert.ok(await day.isDisabled(), `${holiday} is not offered`)
+    await p.close()
+  })
+
   it('settings: a refused number is explained in Swedish at the field, which takes focus; a save confirms in focus', async () => {
     const p = await page()
     await login(p, 'Erik Nilsson')
