@@ -668,6 +668,17 @@ describe('The staff and admin desk', { skip: skip ?? false }, () => {
     await service.getByRole('button', { name: 'Spara' }).nth(1).click()
     await service.getByRole('status').filter({ hasText: /^✓ Sparat: aktiverad, för (alla invånare|begränsat urval)\.$/ }).waitFor()
     await view(p, 'desk-admin-services-unit')
+    // A CSV with mistyped numbers is refused line by line, in Swedish, never the server's English.
+    await service.locator('input[type="file"]').setInputFiles({
+      name: 'urval.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('personnummer\n19121212-1212\n19121212-1213\nabc\n'),
+    })
+    const refused = service.getByText('Filen importerades inte. Rätta raderna och försök igen:')
+    await refused.waitFor()
+    await service.getByText(/^Rad 3: Personnumret stämmer inte/).waitFor()
+    await service.getByText(/^Rad 4: .*personnumret/i).waitFor()
+    assert.equal(await service.getByText(/check digit|digits/).count(), 0, 'no English from the server')
     await p.close()
   })
 

@@ -4,7 +4,7 @@
 import { useRef, useState } from 'react'
 import { useSession } from '../../../shared/auth/session'
 import { ProblemError, type Schemas } from '../../../shared/api/client'
-import { useI18n, type TextKey } from '../../../shared/i18n'
+import { fieldMessage, useI18n, type TextKey } from '../../../shared/i18n'
 import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, TextArea } from '../../../shared/ui'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
 import { importSelection, previewTerms, setActivation, setUpService, updateTerms, useServiceChange, useServices, type ServiceName } from '../api/services'
@@ -210,9 +210,10 @@ function Activation({ unitId, name, setting }: { unitId: string; name: ServiceNa
 }
 
 function Selection({ unitId, name, setting }: { unitId: string; name: ServiceName; setting: Schemas['AdminServiceResponse'] }) {
-  const { t } = useI18n()
+  const { t, lang } = useI18n()
   const upload = useServiceChange(unitId, (csv: string) => importSelection(unitId, name, csv))
-  const lines = upload.error instanceof ProblemError && upload.error.slug === 'invalid-selection' ? (upload.error.problem.lines as unknown as { line: number; error: string }[]) : null
+  // Each invalid line by its stable code (pnr_check_digit, …), in the admin's language.
+  const lines = upload.error instanceof ProblemError && upload.error.slug === 'invalid-selection' ? (upload.error.problem.lines as unknown as { line: number; code: string }[]) : null
   return (
     <div>
       <h3>{t('admin.selection')}</h3>
@@ -236,7 +237,7 @@ function Selection({ unitId, name, setting }: { unitId: string; name: ServiceNam
           <p>{t('admin.selectionErrors')}</p>
           <ul>
             {lines.map((l) => (
-              <li key={l.line}>{t('admin.selectionLine', { line: l.line, error: l.error })}</li>
+              <li key={l.line}>{t('admin.selectionLine', { line: l.line, error: fieldMessage(lang, l.code) })}</li>
             ))}
           </ul>
         </Notice>
