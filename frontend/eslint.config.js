@@ -7,7 +7,7 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-const features = ['auth', 'citizen', 'staff', 'admin']
+const features = ['auth', 'resident', 'staff', 'admin']
 
 const noImportsOf = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],

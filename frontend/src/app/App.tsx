@@ -29,7 +29,7 @@ const BookPage = resident('BookPage')
 const InboxPage = resident('InboxPage')
 const SettingsPage = resident('SettingsPage')
 const AccessLogPage = resident('AccessLogPage')
-const BookWeekPage = staff('BookWeekPage')
+const AppointmentBookPage = staff('AppointmentBookPage')
 const SchedulePage = staff('SchedulePage')
 const CancellationsPage = staff('CancellationsPage')
 const CataloguePage = admin('CataloguePage')
@@ -97,7 +97,7 @@ function Routed() {
           <Route path="inbox" element={<Only roles={RESIDENT}><InboxPage /></Only>} />
           <Route path="settings" element={<Only roles={RESIDENT}><SettingsPage /></Only>} />
           <Route path="access-log" element={<Only roles={RESIDENT}><AccessLogPage /></Only>} />
-          <Route path="staff/book" element={<Only roles={BOOK}><BookWeekPage /></Only>} />
+          <Route path="staff/book" element={<Only roles={BOOK}><AppointmentBookPage /></Only>} />
           <Route path="staff/schedule" element={<Only roles={SCHEDULE}><SchedulePage /></Only>} />
           <Route path="staff/cancellations" element={<Only roles={BOOK}><CancellationsPage /></Only>} />
           <Route path="admin/catalogue" element={<Only roles={['regional_admin']}><CataloguePage /></Only>} />

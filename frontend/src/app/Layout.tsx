@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react'
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { useQueryClient } from '@tanstack/react-query'
-import { useUnreadCount } from '../features/citizen/api/get-inbox'
+import { useUnreadCount } from '../features/resident/api/get-inbox'
 import { useSession, type Role } from '../shared/auth/session'
 import { useI18n, type TextKey } from '../shared/i18n'
 import { Button } from '../shared/ui'

@@ -8,7 +8,7 @@ import { fieldMessage, useI18n, type TextKey } from '../../../shared/i18n'
 import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, TextArea } from '../../../shared/ui'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
 import { importSelection, previewTerms, setActivation, setUpService, updateTerms, useServiceChange, useServices, type ServiceName } from '../api/services'
-import { useMe } from '../api/staff-me'
+import { useStaffMe } from '../../../shared/auth/staff-me'
 import { termsRemovals } from '../lib/terms-check'
 import { SaveStatus } from '../../../shared/ui/SaveStatus'
 
@@ -19,7 +19,7 @@ const SERVICES: [ServiceName, TextKey][] = [
 
 export function ServicesPage() {
   const { t } = useI18n()
-  const me = useMe()
+  const me = useStaffMe()
   const [unitId, setUnitId] = useState<string | null>(null)
   const services = useServices(unitId)
   return (

@@ -8,12 +8,12 @@ import { formatDateLong } from '../../../shared/lib/dates'
 import { ErrorNotice, Loading, Page, SelectField, TextField } from '../../../shared/ui'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
 import { ACCESS_ACTIONS, useUnitLog, type LogFilter } from '../api/access-log'
-import { useMe } from '../api/staff-me'
+import { useStaffMe } from '../../../shared/auth/staff-me'
 import { groupLog, timeOf } from '../lib/log-groups'
 
 export function UnitLogPage() {
   const { t, lang } = useI18n()
-  const me = useMe()
+  const me = useStaffMe()
   const [unitId, setUnitId] = useState<string | null>(null)
   const [filter, setFilter] = useState<LogFilter>({ action: '', from: '', to: '' })
   const log = useUnitLog(unitId, filter)

@@ -9,7 +9,7 @@ import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useI18n } from '../../../shared/i18n'
 import { addDays, todayInStockholm } from '../../../shared/lib/dates'
 import { Button, Checkbox, ErrorNotice, SelectField, TextField } from '../../../shared/ui'
-import { useBook } from '../api/get-book'
+import { useAppointmentBook } from '../api/get-appointment-book'
 import { useStaffBook } from '../api/staff-book'
 import { fieldCodes, fieldText } from '../lib/field-codes'
 import { nextFreeTime, stockholmInstant } from '../lib/next-free'
@@ -47,7 +47,7 @@ export function NewBookingForm({ unitId, practitioners, practitionerId, types, m
   const [errors, setErrors] = useState<FieldErrors>({})
 
   // The chosen practitioner's week (the grid's own query when it is theirs).
-  const week = useBook(unitId, monday, addDays(monday, 6), practitioner || null)
+  const week = useAppointmentBook(unitId, monday, addDays(monday, 6), practitioner || null)
   const slots = week.data?.slots ?? []
   const { first, last } = gridHours(slots)
   const busy = slots.flatMap((s) => (s.bookings.some((b) => b.status === 'booked' || b.status === 'arrived') ? [s] : []))

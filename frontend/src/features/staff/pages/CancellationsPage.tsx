@@ -3,7 +3,7 @@ import { useI18n } from '../../../shared/i18n'
 import { addDays, formatDateLong, formatInstant, todayInStockholm } from '../../../shared/lib/dates'
 import { ErrorNotice, Loading, Page, TextField, TableScroll } from '../../../shared/ui'
 import { useCancellations } from '../api/get-cancellations'
-import { useStaffMe } from '../api/get-staff-me'
+import { useStaffMe } from '../../../shared/auth/staff-me'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
 
 export function CancellationsPage() {

@@ -9,7 +9,7 @@ import { addDays, formatDateLong, todayInStockholm } from '../../../shared/lib/d
 import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, SelectField, TextField } from '../../../shared/ui'
 import { SaveStatus } from '../../../shared/ui/SaveStatus'
 import { usePractitioners } from '../api/get-practitioners'
-import { useStaffMe } from '../api/get-staff-me'
+import { useStaffMe } from '../../../shared/auth/staff-me'
 import { useUnitCatalogue } from '../api/get-unit-catalogue'
 import { changeDay, emptyDay, publish, putTemplate, restoreDay, useHorizon, useRegionHorizon, useScheduleChange, useTemplate } from '../api/schedule'
 import { useScheduleSettings, useUpdateScheduleSettings } from '../api/schedule-settings'

@@ -10,7 +10,7 @@ export const getBook = (unitId: string, from: string, to: string, practitionerId
     }),
   )
 
-export const useBook = (unitId: string | null, from: string, to: string, practitionerId: string | null) =>
+export const useAppointmentBook = (unitId: string | null, from: string, to: string, practitionerId: string | null) =>
   useQuery({
     queryKey: [...bookKey(unitId), from, to, practitionerId],
     queryFn: () => getBook(unitId ?? '', from, to, practitionerId),

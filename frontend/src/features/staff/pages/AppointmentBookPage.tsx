@@ -3,10 +3,10 @@ import { useI18n } from '../../../shared/i18n'
 import { addDays, isoWeek, mondayOf, todayInStockholm } from '../../../shared/lib/dates'
 import { Button, Dialog, ErrorNotice, Loading, Page, SelectField, TextField } from '../../../shared/ui'
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
-import { useBook } from '../api/get-book'
+import { useAppointmentBook } from '../api/get-appointment-book'
 import { usePractitioners } from '../api/get-practitioners'
 import { useRegion } from '../api/get-region'
-import { useStaffMe } from '../api/get-staff-me'
+import { useStaffMe } from '../../../shared/auth/staff-me'
 import { useUnitCatalogue } from '../api/get-unit-catalogue'
 import { NewBookingForm } from '../components/NewBookingDialog'
 import { hasStarted, SlotDialogBody } from '../components/SlotDialog'
@@ -14,7 +14,7 @@ import { WeekGrid } from '../components/WeekGrid'
 import { useNow } from '../lib/now'
 import { choosePractitioner } from '../lib/practitioner'
 
-export function BookWeekPage() {
+export function AppointmentBookPage() {
   const { t } = useI18n()
   const me = useStaffMe()
   const region = useRegion()
@@ -34,7 +34,7 @@ export function BookWeekPage() {
     const chosen = choosePractitioner(practitioners.data, practitionerId, preferred)
     if (chosen !== practitionerId) setPractitionerId(chosen)
   }, [practitioners.data, practitionerId, preferred])
-  const book = useBook(practitionerId ? unitId : null, monday, addDays(monday, 6), practitionerId)
+  const book = useAppointmentBook(practitionerId ? unitId : null, monday, addDays(monday, 6), practitionerId)
   const slot = book.data?.slots.find((s) => s.id === open)
   const free = (book.data?.slots ?? []).filter((s) => s.state === 'free' && !hasStarted(s, now))
   const today = todayInStockholm(now)

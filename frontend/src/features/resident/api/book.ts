@@ -8,7 +8,7 @@ import { myBookingsKey } from './get-my-bookings'
 export const book = (body: Schemas['BookRequest'], idempotencyKey: string) =>
   call(api.POST('/api/v1/me/bookings', { body, params: { header: { 'Idempotency-Key': idempotencyKey } } }))
 
-export const useBook = () => {
+export const useBookSlot = () => {
   const client = useQueryClient()
   return useMutation({
     mutationFn: ({ body, key }: { body: Schemas['BookRequest']; key: string }) => book(body, key),

@@ -15,7 +15,7 @@ import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
 import { clearDraft, readDraft, writeDraft } from '../../../shared/lib/drafts'
 import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, TextArea, TextField, TextWithPhone } from '../../../shared/ui'
-import { useBook } from '../api/book'
+import { useBookSlot } from '../api/book'
 import { useAvailableDates } from '../api/get-available-dates'
 import { useBookableTypes } from '../api/get-bookable-types'
 import { useFreeSlots } from '../api/get-free-slots'
@@ -99,7 +99,7 @@ function Flow({ unitId, params, setParams }: FlowProps) {
   const [key, setKey] = useState(() => crypto.randomUUID())
   // When the flow was opened: a time within 24 hours of it cannot be changed online.
   const [openedAt] = useState(() => Date.now())
-  const book = useBook()
+  const book = useBookSlot()
 
   const terms = unit.data?.services.find((s) => s.service === 'book_online')
   const requested: StepName = isStep(params.get('step')) ? (params.get('step') as StepName) : 'terms'
