@@ -21,4 +21,5 @@ macro_rules! assert_matches {
 }
 
 mod resident;
+mod staff;
 mod support;

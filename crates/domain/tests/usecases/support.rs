@@ -3,10 +3,11 @@
 //! moves it, plain message texts, the people who act, and readers of the
 //! effects a use case leaves (inbox, outbox, access log).
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use std::sync::{Arc, Mutex};
 use tidbok_domain::notify::{Composed, Composer};
 use tidbok_domain::ports::{Clock, IdempotencyKey, Store};
+use tidbok_domain::schedule::ScheduleBlock;
 use tidbok_domain::staff::StaffMember;
 use tidbok_domain::time::ZONE;
 use tidbok_domain::usecases::*;
@@ -225,10 +226,25 @@ impl Env {
         cancelled.unwrap_or_else(|e| panic!("cancelling {booking} online: {e:?}"));
     }
 
+    /// Staff cancel the booking, with a reason.
+    pub async fn cancelled_by_staff(&self, booking: BookingId) {
+        let cancelled = self
+            .desk()
+            .cancel(&self.staff(), booking, reason("Sjuk personal"))
+            .await;
+        cancelled.unwrap_or_else(|e| panic!("staff cancelling {booking}: {e:?}"));
+    }
+
     /// Staff mark the resident arrived.
     pub async fn arrived(&self, booking: BookingId) {
         let arrived = self.desk().mark_arrived(&self.staff(), booking).await;
         arrived.unwrap_or_else(|e| panic!("marking {booking} arrived: {e:?}"));
+    }
+
+    /// Staff mark the booking entered in error.
+    pub async fn voided(&self, booking: BookingId) {
+        let voided = self.desk().mark_entered_in_error(&self.staff(), booking).await;
+        voided.unwrap_or_else(|e| panic!("voiding {booking}: {e:?}"));
     }
 
     /// Staff hide the booking in the portal ("Dölj i 1177").
@@ -250,6 +266,16 @@ impl Env {
         member(StaffRole::Staff, vec![self.world.unit.id], None)
     }
 
+    /// The unit admin of the fixture's unit.
+    pub fn unit_admin(&self) -> StaffMember {
+        member(StaffRole::UnitAdmin, vec![self.world.unit.id], None)
+    }
+
+    /// The regional admin of the fixture's region.
+    pub fn regional_admin(&self) -> StaffMember {
+        member(StaffRole::RegionalAdmin, Vec::new(), Some(self.world.region.id))
+    }
+
     /// The kinds of message the resident's inbox holds, in a stable order
     /// (messages written at one instant have no order of their own).
     pub async fn inbox(&self, resident: &Resident) -> Vec<NotificationKind> {
@@ -268,10 +294,29 @@ impl Env {
         lines
     }
 
+    /// Every access-log line of the fixture's unit.
+    pub async fn unit_log(&self) -> Vec<AccessLogEntry> {
+        let filter = tidbok_domain::ports::AccessLogFilter {
+            limit: 500,
+            ..Default::default()
+        };
+        let lines = self.store().unit_access_log(self.world.unit.id, &filter).await;
+        lines.expect("unit log").into_iter().map(|(l, _)| l).collect()
+    }
+
     /// Whether the slot is free to book again.
     pub async fn is_free(&self, slot: SlotId) -> bool {
         let slot = self.store().slot(slot).await.expect("read").expect("the slot exists");
         slot.slot.is_free()
+    }
+
+    /// The fixture's region with staff-cancellation notices on or off.
+    pub async fn notify_on_staff_cancel(&self, on: bool) {
+        let region = Region {
+            notify_on_staff_cancel: on,
+            ..self.world.region.clone()
+        };
+        self.store().update_region(&region).await.expect("region");
     }
 }
 
@@ -283,6 +328,11 @@ pub fn member(role: StaffRole, units: Vec<UnitId>, region: Option<RegionId>) -> 
         region,
         name: Some("Sara Ek".into()),
     }
+}
+
+/// Staff of a unit that is not the fixture's.
+pub fn staff_elsewhere() -> StaffMember {
+    member(StaffRole::Staff, vec![UnitId::generate()], None)
 }
 
 pub fn pnr_of(pnr: &str) -> PersonalIdentityNumber {
@@ -312,6 +362,14 @@ pub fn by_staff(pnr: &PersonalIdentityNumber, target: StaffBookingTarget) -> Sta
     }
 }
 
+/// Staff's request to record a visit to `slot` after the fact (rule 20).
+pub fn after_the_fact(pnr: &PersonalIdentityNumber, slot: SlotId) -> StaffBooking {
+    StaffBooking {
+        record_after_the_fact: true,
+        ..by_staff(pnr, StaffBookingTarget::Slot(slot))
+    }
+}
+
 pub fn key(key: &str, body: &str) -> IdempotencyKey {
     IdempotencyKey {
         key: key.into(),
@@ -321,4 +379,10 @@ pub fn key(key: &str, body: &str) -> IdempotencyKey {
 
 pub fn reason(text: &str) -> CancellationReason {
     CancellationReason::parse(text).expect("reason")
+}
+
+/// A template block of `count` 15-minute slots of `ty` from `hour:00`.
+pub fn block(weekday: Weekday, ty: &AppointmentType, hour: u32, count: u16) -> ScheduleBlock {
+    let start = chrono::NaiveTime::from_hms_opt(hour, 0, 0).expect("a time");
+    ScheduleBlock::new(weekday, ty.id, start, 15, count).expect("a valid block")
 }
