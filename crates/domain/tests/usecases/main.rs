@@ -20,6 +20,7 @@ macro_rules! assert_matches {
     };
 }
 
+mod admin;
 mod resident;
 mod staff;
 mod support;

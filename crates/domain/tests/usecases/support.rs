@@ -105,6 +105,10 @@ impl Env {
         StaffDesk::new(self.store().clone(), self.clock.clone(), Arc::new(Texts))
     }
 
+    pub fn console(&self) -> AdminConsole {
+        AdminConsole::new(self.store().clone(), self.clock.clone())
+    }
+
     /// Another region with a unit of its own, in the same database.
     pub async fn elsewhere(&self) -> World {
         World::create(self.store().clone()).await
