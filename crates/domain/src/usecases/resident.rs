@@ -5,7 +5,7 @@
 use super::{effects_for, provisional, rebooked};
 use crate::ids::*;
 use crate::model::*;
-use crate::notify::Composer;
+use crate::notify::{may_notify_about, Composer};
 use crate::ports::*;
 use crate::rules::{self, Ineligibility, OnlineRefusal, RebookMismatch, ServiceNotActive};
 use crate::text::{BookingMessage, CancellationReason, EmailAddress, PhoneNumber, ReasonForVisit};
@@ -525,15 +525,26 @@ impl ResidentPortal {
         Ok(self.store.inbox(resident.id).await?)
     }
 
+    /// One of the resident's messages. A message about a booking the portal
+    /// no longer shows (hidden in the portal since) is gone with the booking
+    /// (rules 1 and 21), as it is from the inbox.
     pub async fn inbox_message(&self, resident: &Resident, id: uuid::Uuid) -> PortalResult<InboxMessage> {
         let message = self.store.inbox_message(id).await?.ok_or(PortalError::NotFound)?;
         if message.resident_id != resident.id {
             return Err(PortalError::NotFound);
         }
+        if let Some(booking) = message.booking_id {
+            let shown = self.store.booking(booking).await?.is_some_and(|b| may_notify_about(&b));
+            if !shown {
+                return Err(PortalError::NotFound);
+            }
+        }
         Ok(message)
     }
 
     pub async fn mark_read(&self, resident: &Resident, id: uuid::Uuid) -> PortalResult<InboxMessage> {
+        // The same message the resident may read, and only that one.
+        self.inbox_message(resident, id).await?;
         if !self.store.mark_read(id, resident.id, self.clock.now()).await? {
             return Err(PortalError::NotFound);
         }

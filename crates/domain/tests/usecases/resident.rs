@@ -1302,8 +1302,7 @@ async fn a_message_is_read_and_marked_read_by_its_resident_only() {
 }
 
 #[tokio::test]
-#[ignore = "bug: rule 21, a message of a booking hidden since leaves the inbox list yet reads by its id"]
-async fn a_message_about_a_booking_hidden_since_cannot_be_read_by_its_id() {
+async fn a_message_about_a_booking_hidden_since_cannot_be_read_or_marked_by_its_id() {
     let env = Env::new().await;
     let (anna, booking) = env.anna_booked_by_staff().await;
     let message = env.portal().inbox(&anna).await.expect("inbox")[0].clone();
@@ -1318,6 +1317,8 @@ async fn a_message_about_a_booking_hidden_since_cannot_be_read_by_its_id() {
         Err(PortalError::NotFound),
         "rule 21: the message of booking {booking} left the inbox, yet reads by id"
     );
+    let marked = env.portal().mark_read(&anna, message.id).await;
+    assert_matches!(marked, Err(PortalError::NotFound), "rule 21: nor can it be marked read");
 }
 
 // --- notification settings ---
