@@ -677,11 +677,11 @@ async fn machine(backend: &Backend) -> anyhow::Result<String> {
         .unwrap_or(0);
     let db: String = match backend {
         Backend::Postgres(pg) => {
-            let (v,): (String,) = sqlx::query_as("SHOW server_version").fetch_one(pg.pool()).await?;
+            let (v,): (String,) = sqlx::query_as("SHOW server_version").fetch_one(pg).await?;
             format!("PostgreSQL {v}")
         }
         Backend::Sqlite(s) => {
-            let (v,): (String,) = sqlx::query_as("SELECT sqlite_version()").fetch_one(s.pool()).await?;
+            let (v,): (String,) = sqlx::query_as("SELECT sqlite_version()").fetch_one(s).await?;
             format!("SQLite {v}")
         }
     };
@@ -857,7 +857,7 @@ async fn pgbench_plan(backend: &Backend, plan: &[Planned]) -> anyhow::Result<()>
     let Backend::Postgres(pg) = backend else {
         bail!("pgbench needs PostgreSQL")
     };
-    let pool = pg.pool();
+    let pool = pg;
     sqlx::query(
         "CREATE TABLE bench_plan (n BIGINT PRIMARY KEY, slot_id UUID NOT NULL, resident_id UUID NOT NULL, pnr TEXT NOT NULL)",
     )
@@ -906,7 +906,7 @@ async fn pgbench_book(
         "SELECT (SELECT last_value FROM bench_plan_seq), \
          (SELECT COUNT(*) FROM bench_plan p JOIN bookings b ON b.slot_id = p.slot_id AND b.status = 'booked')",
     )
-    .fetch_one(pg.pool())
+    .fetch_one(pg)
     .await?;
     ensure!(
         taken == booked,
@@ -1021,10 +1021,10 @@ fn pgbench(
 
 /// The SQLite pool the sqlx loops run on.
 fn sqlite_pool(backend: &Backend) -> anyhow::Result<sqlx::SqlitePool> {
-    let Backend::Sqlite(store) = backend else {
+    let Backend::Sqlite(pool) = backend else {
         bail!("the sqlx loop here is SQLite's")
     };
-    Ok(store.pool().clone())
+    Ok(pool.clone())
 }
 
 /// SQLite has no pgbench: the same statements in a tight sqlx loop.
