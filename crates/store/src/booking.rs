@@ -32,10 +32,10 @@ const BOOKING_BY_ID: &str = concat!(booking_details_select!(), " WHERE b.id = $1
 /// The claim. The start is checked by the caller from RETURNING, not in the
 /// WHERE: a range condition there tempts PostgreSQL's generic plan into a
 /// scan of a partial index instead of the primary key.
-pub const CLAIM_SLOT: &str = "UPDATE slots SET booking_id = $1 \
+const CLAIM_SLOT: &str = "UPDATE slots SET booking_id = $1 \
      WHERE id = $2 AND booking_id IS NULL AND withdrawn_at IS NULL RETURNING unit_id, starts_at";
 const RELEASE_SLOT: &str = "UPDATE slots SET booking_id = NULL WHERE id = $1 AND booking_id = $2";
-pub const INSERT_BOOKING: &str = "INSERT INTO bookings \
+const INSERT_BOOKING: &str = "INSERT INTO bookings \
      (id, slot_id, resident_id, unit_id, starts_at, status, booked_by_kind, booked_by_id, booked_at, \
       reason_for_visit, message, hidden_in_portal, rebooked_from) \
      VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8, $9, $10, $11, $12)";
@@ -61,10 +61,10 @@ macro_rules! claim_idempotency_key {
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
     };
 }
-pub const CLAIM_IDEMPOTENCY_KEY: &str = claim_idempotency_key!();
+const CLAIM_IDEMPOTENCY_KEY: &str = claim_idempotency_key!();
 const IDEMPOTENCY_RESULT: &str = "SELECT fingerprint, booking_id FROM idempotency_keys \
      WHERE principal_id = $1 AND operation = $2 AND key = $3";
-pub const SET_IDEMPOTENCY_RESULT: &str =
+const SET_IDEMPOTENCY_RESULT: &str =
     "UPDATE idempotency_keys SET booking_id = $4 WHERE principal_id = $1 AND operation = $2 AND key = $3";
 
 const WITHDRAW_OVERLAPPING_FREE: &str = "UPDATE slots SET withdrawn_at = $4 \

@@ -43,7 +43,7 @@ const SLOT_BY_ID: &str = concat!(slot_details_select!(), slot_details_from!(), "
 
 /// One row per service the unit has set up (none: one row of nulls on the
 /// right).
-pub const SLOT_WITH_SETTINGS: &str = concat!(
+pub(crate) const SLOT_WITH_SETTINGS: &str = concat!(
     slot_details_select!(),
     ", ",
     service_cols!(),

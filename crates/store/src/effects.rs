@@ -9,9 +9,9 @@
 use crate::query::{query, Tx};
 use tidbok_domain::{AccessLogEntry, Effects};
 
-pub const INSERT_INBOX: &str = "INSERT INTO inbox_messages \
+const INSERT_INBOX: &str = "INSERT INTO inbox_messages \
      (id, resident_id, booking_id, kind, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-pub const INSERT_OUTBOX: &str = "INSERT INTO outbox \
+const INSERT_OUTBOX: &str = "INSERT INTO outbox \
      (id, message_id, channel, recipient, subject, body, status, attempts, next_attempt_at, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)";
 const INSERT_ACCESS: &str = "INSERT INTO access_log \

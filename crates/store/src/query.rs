@@ -132,6 +132,17 @@ impl<'q> Query<'q> {
         }
     }
 
+    // The text and values, for the benchmark's ceiling to render.
+    #[cfg(feature = "testing")]
+    pub(crate) fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    #[cfg(feature = "testing")]
+    pub(crate) fn args(&self) -> &[Arg<'q>] {
+        &self.args
+    }
+
     pub(crate) async fn execute<'e>(self, on: impl Into<On<'e>>) -> sqlx::Result<u64> {
         let sql = &*self.sql;
         Ok(match on.into() {

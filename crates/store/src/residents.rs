@@ -10,7 +10,7 @@ use tidbok_domain::ports::{ResidentRepository, StoreResult};
 use tidbok_domain::*;
 
 const RESIDENT_BY_ID: &str = concat!("SELECT ", resident_cols!(), " FROM residents res WHERE res.id = $1");
-pub const RESIDENT_BY_PNR: &str = concat!("SELECT ", resident_cols!(), " FROM residents res WHERE res.pnr = $1");
+pub(crate) const RESIDENT_BY_PNR: &str = concat!("SELECT ", resident_cols!(), " FROM residents res WHERE res.pnr = $1");
 const INSERT_RESIDENT: &str = "INSERT INTO residents (id, pnr, name, created_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (pnr) DO NOTHING";
 const ESTABLISHED_CONTACT: &str = "SELECT COUNT(*) AS n FROM bookings b \
