@@ -24,6 +24,7 @@
 //! | `schedule.rs` | templates, one-day changes, publishing |
 //! | `inbox.rs`, `outbox.rs`, `access_log.rs` | the resident's messages, their delivery, the access log |
 //! | `error.rs`, `retry.rs` | sqlx errors as the domain's, and retried transactions |
+//! | `testing.rs` (feature `testing`) | throwaway databases and fixtures; `testing/ceiling.rs`, the benchmark's booking ceiling |
 //!
 //! Races are settled here, by the database: booking is a conditional update of
 //! the slot backed by a partial unique index, and the loser gets
