@@ -118,11 +118,11 @@ macro_rules! on_pool {
     ($backend:expr, |$pool:ident| $body:expr) => {
         match $backend {
             Backend::Sqlite(s) => {
-                let $pool = s.pool();
+                let $pool = s;
                 $body
             }
             Backend::Postgres(s) => {
-                let $pool = s.pool();
+                let $pool = s;
                 $body
             }
         }

@@ -1,15 +1,119 @@
 //! Reading rows into domain values, the same way for both backends.
 //!
-//! Every query selects its columns under fixed aliases (`u_name`, `t_policy`,
-//! `s_starts_at` ...) given by the `*_cols!` macros, so one conversion per
+//! Every query selects its columns under fixed aliases (`u_name`, `t_mode`,
+//! `s_starts_at` ...) given by the `*_cols!` macros below, so one reader per
 //! entity serves every query that joins it. [`Columns`] is the small set of
-//! typed getters both row types provide.
+//! typed getters a row provides (see `query.rs`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
-use tidbok_domain::ports::StoreResult;
 use tidbok_domain::*;
 use uuid::Uuid;
+
+macro_rules! unit_cols {
+    () => {
+        "u.id AS u_id, u.region_id AS u_region_id, u.name AS u_name, u.phone AS u_phone, u.address AS u_address"
+    };
+}
+macro_rules! type_cols {
+    () => {
+        "t.id AS t_id, t.region_id AS t_region_id, t.name AS t_name, t.profession AS t_profession, t.mode AS t_mode, \
+         t.default_length_minutes AS t_default_length_minutes, t.portal_policy AS t_portal_policy, \
+         t.min_age_years AS t_min_age_years, t.established_contact_only AS t_established_contact_only, \
+         t.instructions AS t_instructions, t.retired AS t_retired"
+    };
+}
+macro_rules! practitioner_cols {
+    () => {
+        "p.id AS p_id, p.unit_id AS p_unit_id, p.name AS p_name, p.profession AS p_profession"
+    };
+}
+macro_rules! region_cols {
+    () => {
+        "r.id AS r_id, r.name AS r_name, r.notify_on_staff_cancel AS r_notify_on_staff_cancel"
+    };
+}
+macro_rules! slot_cols {
+    () => {
+        "s.id AS s_id, s.unit_id AS s_unit_id, s.practitioner_id AS s_practitioner_id, \
+         s.appointment_type_id AS s_appointment_type_id, s.starts_at AS s_starts_at, s.ends_at AS s_ends_at, \
+         s.booking_id AS s_booking_id, s.withdrawn_at AS s_withdrawn_at"
+    };
+}
+macro_rules! booking_cols {
+    () => {
+        "b.id AS b_id, b.slot_id AS b_slot_id, b.resident_id AS b_resident_id, b.status AS b_status, \
+         b.booked_by_kind AS b_booked_by_kind, b.booked_by_id AS b_booked_by_id, b.booked_at AS b_booked_at, \
+         b.reason_for_visit AS b_reason_for_visit, b.message AS b_message, b.hidden_in_portal AS b_hidden_in_portal, \
+         b.cancellation_reason AS b_cancellation_reason, b.cancelled_by_kind AS b_cancelled_by_kind, \
+         b.cancelled_by_id AS b_cancelled_by_id, b.cancelled_at AS b_cancelled_at, b.rebooked_from AS b_rebooked_from"
+    };
+}
+macro_rules! resident_cols {
+    () => {
+        "res.id AS res_id, res.pnr AS res_pnr, res.name AS res_name, res.phone AS res_phone, res.email AS res_email, \
+         res.notify_sms AS res_notify_sms, res.notify_email AS res_notify_email"
+    };
+}
+macro_rules! service_cols {
+    () => {
+        "us.unit_id AS us_unit_id, us.service AS us_service, us.active AS us_active, \
+         us.audience AS us_audience, us.terms_text AS us_terms_text, us.terms_html AS us_terms_html"
+    };
+}
+/// A slot with its type, practitioner and unit ([`slot_details`]): the
+/// select list, then the joins.
+macro_rules! slot_details_select {
+    () => {
+        concat!(
+            "SELECT ",
+            slot_cols!(),
+            ", ",
+            type_cols!(),
+            ", ",
+            practitioner_cols!(),
+            ", ",
+            unit_cols!()
+        )
+    };
+}
+macro_rules! slot_details_from {
+    () => {
+        " FROM slots s \
+          JOIN appointment_types t ON t.id = s.appointment_type_id \
+          JOIN practitioners p ON p.id = s.practitioner_id \
+          JOIN units u ON u.id = s.unit_id"
+    };
+}
+/// A booking with its slot's details ([`booking_details`]); `_select!` adds
+/// nothing after the joins, so a query may join the resident too.
+macro_rules! booking_details_cols {
+    () => {
+        concat!(
+            booking_cols!(),
+            ", ",
+            slot_cols!(),
+            ", ",
+            type_cols!(),
+            ", ",
+            practitioner_cols!(),
+            ", ",
+            unit_cols!()
+        )
+    };
+}
+macro_rules! booking_details_from {
+    () => {
+        " FROM bookings b JOIN slots s ON s.id = b.slot_id \
+          JOIN appointment_types t ON t.id = s.appointment_type_id \
+          JOIN practitioners p ON p.id = s.practitioner_id \
+          JOIN units u ON u.id = s.unit_id"
+    };
+}
+macro_rules! booking_details_select {
+    () => {
+        concat!("SELECT ", booking_details_cols!(), booking_details_from!())
+    };
+}
 
 pub(crate) trait Columns {
     fn uuid(&self, c: &str) -> sqlx::Result<Uuid>;
@@ -24,49 +128,6 @@ pub(crate) trait Columns {
     fn opt_instant(&self, c: &str) -> sqlx::Result<Option<DateTime<Utc>>>;
     fn date(&self, c: &str) -> sqlx::Result<NaiveDate>;
 }
-
-macro_rules! impl_columns {
-    ($row:ty) => {
-        impl Columns for $row {
-            fn uuid(&self, c: &str) -> sqlx::Result<Uuid> {
-                self.try_get(c)
-            }
-            fn opt_uuid(&self, c: &str) -> sqlx::Result<Option<Uuid>> {
-                self.try_get(c)
-            }
-            fn text(&self, c: &str) -> sqlx::Result<String> {
-                self.try_get(c)
-            }
-            fn opt_text(&self, c: &str) -> sqlx::Result<Option<String>> {
-                self.try_get(c)
-            }
-            fn int(&self, c: &str) -> sqlx::Result<i32> {
-                self.try_get(c)
-            }
-            fn opt_int(&self, c: &str) -> sqlx::Result<Option<i32>> {
-                self.try_get(c)
-            }
-            fn count(&self, c: &str) -> sqlx::Result<i64> {
-                self.try_get(c)
-            }
-            fn flag(&self, c: &str) -> sqlx::Result<bool> {
-                self.try_get(c)
-            }
-            fn instant(&self, c: &str) -> sqlx::Result<DateTime<Utc>> {
-                self.try_get(c)
-            }
-            fn opt_instant(&self, c: &str) -> sqlx::Result<Option<DateTime<Utc>>> {
-                self.try_get(c)
-            }
-            fn date(&self, c: &str) -> sqlx::Result<NaiveDate> {
-                self.try_get(c)
-            }
-        }
-    };
-}
-
-impl_columns!(sqlx::sqlite::SqliteRow);
-impl_columns!(sqlx::postgres::PgRow);
 
 fn corrupt(what: impl std::fmt::Display) -> sqlx::Error {
     sqlx::Error::Decode(format!("corrupt row: {what}").into())
@@ -303,9 +364,4 @@ pub(crate) fn outbox_entry(r: &impl Columns) -> sqlx::Result<tidbok_domain::port
         body: r.text("body")?,
         attempts: u32::try_from(r.int("attempts")?).map_err(corrupt)?,
     })
-}
-
-/// Reads every row with `f`, turning a decode failure into a store error.
-pub(crate) fn all<R, T>(rows: Vec<R>, f: impl Fn(&R) -> sqlx::Result<T>) -> StoreResult<Vec<T>> {
-    rows.iter().map(|r| f(r).map_err(crate::error::db_error)).collect()
 }

@@ -1,6 +1,30 @@
 //! Tidbok's store: the domain's port traits implemented over sqlx for SQLite
-//! (the embedded default) and PostgreSQL (production). One SQL text serves
-//! both backends; each backend keeps its own migrations folder.
+//! (the embedded default) and PostgreSQL (production).
+//!
+//! One store type, `SqlStore`, holds the [`Backend`] it was opened on and
+//! implements every port once. The code is laid out by area: each module
+//! holds its SQL beside the port methods that run it, and a port method
+//! reaches its SQL by plain function calls — `query(SQL).bind(..)` then
+//! `fetch_all`/`execute` on the pool or a transaction (`query.rs`). One SQL
+//! text serves both backends (`$n` placeholders); where they differ, the
+//! area module chooses between the two texts side by side.
+//!
+//! | module | owns |
+//! |---|---|
+//! | `backend.rs` | connecting, migrating and transactions, per backend |
+//! | `query.rs` | running one statement on either backend; rows |
+//! | `columns.rs` | column lists under fixed aliases, and their readers |
+//! | `catalogue.rs` | regions, units, practitioners, types, unit services: reads, and the seed's writes |
+//! | `admin.rs` | administering regions, types and the units' services |
+//! | `calendar.rs` | slots: the free-slot search, slot reads, creating slots |
+//! | `residents.rs` | residents and the established-contact rule |
+//! | `booking.rs` | bookings and their writes; `booking/online.rs`, the online booking per backend |
+//! | `effects.rs` | what a change writes beside itself: inbox message, outbox rows, access-log lines |
+//! | `book.rs` | the staff's appointment book |
+//! | `schedule.rs` | templates, one-day changes, publishing |
+//! | `inbox.rs`, `outbox.rs`, `access_log.rs` | the resident's messages, their delivery, the access log |
+//! | `error.rs`, `retry.rs` | sqlx errors as the domain's, and retried transactions |
+//! | `testing.rs` (feature `testing`) | throwaway databases and fixtures; `testing/ceiling.rs`, the benchmark's booking ceiling |
 //!
 //! Races are settled here, by the database: booking is a conditional update of
 //! the slot backed by a partial unique index, and the loser gets
@@ -9,25 +33,31 @@
 //! database are retried.
 #![forbid(unsafe_code)]
 
-// The SQL macros come first: the backend modules expand them.
+// The column-list macros come first: the area modules expand them.
 #[macro_use]
-mod sql;
-#[macro_use]
-mod sql_staff;
 mod columns;
+mod access_log;
+mod admin;
+mod backend;
+mod book;
+mod booking;
+mod calendar;
+mod catalogue;
+mod effects;
 mod error;
-mod postgres;
+mod inbox;
+mod outbox;
+mod query;
+mod residents;
 mod retry;
-mod sqlite;
+mod schedule;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
+pub use backend::Backend;
 
-use std::sync::Arc;
 use std::time::Duration;
-use tidbok_domain::ports::Store;
+use tidbok_domain::ports::{HealthCheck, StoreResult};
 
 /// How to reach the database. Defaults suit a laptop; production sets them
 /// from the environment.
@@ -66,50 +96,21 @@ pub enum ConnectError {
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
 
-/// The backend chosen by the URL's scheme.
+/// Every port of the domain, on one [`Backend`]. Each port's methods are in
+/// the module of their area (see the table above); [`Backend::store`] hands
+/// it out.
 #[derive(Clone)]
-pub enum Backend {
-    Sqlite(SqliteStore),
-    Postgres(PgStore),
+pub(crate) struct SqlStore {
+    db: Backend,
 }
 
-impl Backend {
-    /// Connects without migrating.
-    pub async fn connect(config: &StoreConfig) -> Result<Self, ConnectError> {
-        let scheme = config.url.split(':').next().unwrap_or_default();
-        match scheme {
-            "sqlite" => Ok(Backend::Sqlite(SqliteStore::connect(config).await?)),
-            "postgres" | "postgresql" => Ok(Backend::Postgres(PgStore::connect(config).await?)),
-            other => Err(ConnectError::UnknownScheme(other.to_owned())),
-        }
-    }
-
-    /// Applies the backend's migrations (idempotent).
-    pub async fn migrate(&self) -> Result<(), ConnectError> {
-        match self {
-            Backend::Sqlite(s) => s.migrate().await,
-            Backend::Postgres(s) => s.migrate().await,
-        }
-    }
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            Backend::Sqlite(_) => "sqlite",
-            Backend::Postgres(_) => "postgres",
-        }
-    }
-
-    pub fn store(&self) -> Arc<dyn Store> {
-        match self {
-            Backend::Sqlite(s) => Arc::new(s.clone()),
-            Backend::Postgres(s) => Arc::new(s.clone()),
-        }
-    }
-
-    pub async fn close(&self) {
-        match self {
-            Backend::Sqlite(s) => s.pool().close().await,
-            Backend::Postgres(s) => s.pool().close().await,
-        }
+#[async_trait::async_trait]
+impl HealthCheck for SqlStore {
+    async fn ping(&self) -> StoreResult<()> {
+        query::query("SELECT 1")
+            .execute(&self.db)
+            .await
+            .map_err(error::db_error)?;
+        Ok(())
     }
 }

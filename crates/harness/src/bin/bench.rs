@@ -6,7 +6,9 @@
 //! booking, rebooking and a hot-slot storm. Beside the API's figures it runs
 //! the database's ceiling — every statement the server sends for one booking,
 //! and the search query, straight against the database at the same
-//! concurrency (pgbench on PostgreSQL, a tight sqlx loop on SQLite) — and
+//! concurrency (pgbench on PostgreSQL, running the store's own booking
+//! statements as `tidbok_store::testing::ceiling` renders them; a tight loop
+//! of the store's own calls on SQLite) — and
 //! prints the ratio; booking rounds alternate the API and the ceiling so both
 //! see the same machine. The same search and my-bookings probes run at three
 //! table sizes.
@@ -28,7 +30,7 @@ use tidbok_harness::region::{Region, Shape};
 use tidbok_harness::server::Server;
 use tidbok_harness::stats::{table, Recorder};
 use tidbok_harness::tokens::{Signer, AUDIENCE, ISSUER};
-use tidbok_store::testing::sql;
+use tidbok_store::testing::{ceiling, sql};
 use tidbok_store::{Backend, StoreConfig};
 use uuid::Uuid;
 
@@ -537,9 +539,9 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "\nthe ceiling ({}):\n{}",
         if postgres {
-            "pgbench -M prepared: every statement the server sends for one booking; the search query"
+            "pgbench -M prepared: the store's statements for one booking, as the server sends them; the search query"
         } else {
-            "a tight sqlx loop: every statement the server runs for one booking; the search query"
+            "a tight loop of the store's own calls for one booking; the search query in a sqlx loop"
         },
         table(
             &[
@@ -677,11 +679,11 @@ async fn machine(backend: &Backend) -> anyhow::Result<String> {
         .unwrap_or(0);
     let db: String = match backend {
         Backend::Postgres(pg) => {
-            let (v,): (String,) = sqlx::query_as("SHOW server_version").fetch_one(pg.pool()).await?;
+            let (v,): (String,) = sqlx::query_as("SHOW server_version").fetch_one(pg).await?;
             format!("PostgreSQL {v}")
         }
         Backend::Sqlite(s) => {
-            let (v,): (String,) = sqlx::query_as("SELECT sqlite_version()").fetch_one(s.pool()).await?;
+            let (v,): (String,) = sqlx::query_as("SELECT sqlite_version()").fetch_one(s).await?;
             format!("SQLite {v}")
         }
     };
@@ -781,73 +783,19 @@ type Planned = (Uuid, Uuid, String);
 /// have reached (about 2,300), so a timed round does not run dry.
 const CEILING_PLAN_RATE: usize = 6_000;
 
-const FINGERPRINT: &str = "'0000000000000000000000000000000000000000000000000000000000000000'";
-const MESSAGE_BODY: &str = "'Hej! Du har bokat Provtagning hos Vårdcentralen 01 torsdag 3 december 2026 kl. 08:30. \
-     Avboka senast 24 timmar före besöket på 1177. Ta med legitimation. Välkommen!'";
+/// The script's first line: takes the next planned slot and sets the
+/// variables the store's statements use (`ceiling::VARIABLES`).
+const NEXT_PLANNED: &str = "SELECT slot_id AS slot, resident_id AS resident, pnr AS pnr, \
+     gen_random_uuid() AS booking, gen_random_uuid() AS message, gen_random_uuid() AS delivery, \
+     md5(random()::text) AS idem, now() AS now \
+     FROM bench_plan WHERE n = (SELECT nextval('bench_plan_seq'))";
 
-/// Every statement the server sends PostgreSQL for one online booking — the
-/// resident by number, the slot with its unit's settings, then the
-/// transaction (key and the resident's lock; the cap's count, the claim, the
-/// booking, the key's result, the inbox message and one e-mail delivery) —
-/// as pgbench script lines, after the line that takes the next planned slot.
+/// Every statement the server sends PostgreSQL for one online booking, as
+/// the store itself writes and binds them (`ceiling::pgbench_statements`),
+/// after the line that takes the next planned slot.
 fn booking_script() -> String {
-    let lines = [
-        "SELECT slot_id AS slot, resident_id AS resident, pnr, gen_random_uuid() AS booking, \
-         gen_random_uuid() AS message, gen_random_uuid() AS delivery, md5(random()::text) AS idem, now() AS now \
-         FROM bench_plan WHERE n = (SELECT nextval('bench_plan_seq'))"
-            .to_owned(),
-        "\\gset".to_owned(),
-        // What the server reads before its transaction: the caller by
-        // personal identity number, the slot with its unit's settings.
-        bind_text(sql::RESIDENT_BY_PNR, &[":pnr"]) + ";",
-        bind_text(sql::SLOT_WITH_SETTINGS, &[":slot"]) + ";",
-        "BEGIN;".to_owned(),
-        bind_text(
-            sql::CLAIM_KEY_AND_LOCK_RESIDENT_POSTGRES,
-            &[":resident", "'book'", ":idem", FINGERPRINT, ":now", ":resident"],
-        ) + ";",
-        bind_text(
-            sql::BOOK_WITH_EFFECTS_POSTGRES,
-            &[
-                ":booking",
-                ":slot",
-                ":resident",
-                "'resident'",
-                ":resident",
-                ":now",
-                "'Provtagning'",
-                "NULL",
-                "false",
-                // The cap's count runs; the plan never reaches it.
-                "1000",
-                ":resident",
-                "'book'",
-                ":idem",
-                ":message",
-                ":resident",
-                ":booking",
-                "'booked_online'",
-                "'Bokningsbekräftelse'",
-                MESSAGE_BODY,
-                ":now",
-                "ARRAY[:delivery]",
-                "ARRAY['email']",
-                "ARRAY['bench@example.invalid']",
-                "ARRAY['Bokningsbekräftelse']",
-                &format!("ARRAY[{MESSAGE_BODY}]"),
-                "'{}'",
-                "'{}'",
-                "'{}'",
-                "'{}'",
-                "'{}'",
-                "'{}'",
-                "'{}'",
-                "'{}'",
-                "'{}'",
-            ],
-        ) + ";",
-        "COMMIT;".to_owned(),
-    ];
+    let mut lines = vec![NEXT_PLANNED.to_owned(), "\\gset".to_owned()];
+    lines.extend(ceiling::pgbench_statements());
     lines.join("\n") + "\n"
 }
 
@@ -857,7 +805,7 @@ async fn pgbench_plan(backend: &Backend, plan: &[Planned]) -> anyhow::Result<()>
     let Backend::Postgres(pg) = backend else {
         bail!("pgbench needs PostgreSQL")
     };
-    let pool = pg.pool();
+    let pool = pg;
     sqlx::query(
         "CREATE TABLE bench_plan (n BIGINT PRIMARY KEY, slot_id UUID NOT NULL, resident_id UUID NOT NULL, pnr TEXT NOT NULL)",
     )
@@ -906,7 +854,7 @@ async fn pgbench_book(
         "SELECT (SELECT last_value FROM bench_plan_seq), \
          (SELECT COUNT(*) FROM bench_plan p JOIN bookings b ON b.slot_id = p.slot_id AND b.status = 'booked')",
     )
-    .fetch_one(pg.pool())
+    .fetch_one(pg)
     .await?;
     ensure!(
         taken == booked,
@@ -1021,100 +969,45 @@ fn pgbench(
 
 /// The SQLite pool the sqlx loops run on.
 fn sqlite_pool(backend: &Backend) -> anyhow::Result<sqlx::SqlitePool> {
-    let Backend::Sqlite(store) = backend else {
+    let Backend::Sqlite(pool) = backend else {
         bail!("the sqlx loop here is SQLite's")
     };
-    Ok(store.pool().clone())
+    Ok(pool.clone())
 }
 
-/// SQLite has no pgbench: the same statements in a tight sqlx loop.
+/// SQLite has no pgbench: the store's own calls for one booking (the reads
+/// before the transaction, then the booking) in a tight loop.
 async fn sqlite_book(
     backend: &Backend,
     plan: &[Planned],
     clients: usize,
     seconds: Duration,
 ) -> anyhow::Result<Outcome> {
-    let pool = sqlite_pool(backend)?;
+    let store = backend.store();
     let queue = Arc::new(Mutex::new(plan.to_vec()));
-    let body = MESSAGE_BODY.trim_matches('\'').to_owned();
     let outcome = closed_loop(clients, seconds, move |_, _| {
-        let pool = pool.clone();
+        let store = store.clone();
         let next = queue.lock().expect("queue").pop();
-        let body = body.clone();
         async move {
             let (slot, resident, pnr) = next?;
-            let now = tidbok_domain::time::truncate_micros(Utc::now());
-            let booking = Uuid::new_v4();
-            let message = Uuid::new_v4();
-            let key = Uuid::new_v4().to_string();
-            let result: Result<(), sqlx::Error> = async {
+            let planned = ceiling::Planned {
+                slot,
+                resident,
+                pnr,
+                booking: Uuid::new_v4(),
+                message: Uuid::new_v4(),
+                delivery: Uuid::new_v4(),
+                idem: Uuid::new_v4().to_string(),
+                now: tidbok_domain::time::truncate_micros(Utc::now()),
+            };
+            let result: anyhow::Result<()> = async {
                 // What the server reads before its transaction.
-                sqlx::query(sql::RESIDENT_BY_PNR).bind(&pnr).fetch_one(&pool).await?;
-                sqlx::query(sql::SLOT_WITH_SETTINGS).bind(slot).fetch_all(&pool).await?;
-                let mut tx = pool.begin().await?;
-                sqlx::query(sql::CLAIM_IDEMPOTENCY_KEY)
-                    .bind(resident)
-                    .bind("book")
-                    .bind(&key)
-                    .bind(FINGERPRINT.trim_matches('\''))
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql::LOCK_RESIDENT).bind(resident).execute(&mut *tx).await?;
-                sqlx::query(sql::ACTIVE_OF_SLOT_TYPE)
-                    .bind(resident)
-                    .bind(slot)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let claimed: (Uuid, chrono::DateTime<Utc>) = sqlx::query_as(sql::CLAIM_SLOT)
-                    .bind(booking)
-                    .bind(slot)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                sqlx::query(sql::INSERT_BOOKING)
-                    .bind(booking)
-                    .bind(slot)
-                    .bind(resident)
-                    .bind(claimed.0)
-                    .bind(claimed.1)
-                    .bind("resident")
-                    .bind(resident)
-                    .bind(now)
-                    .bind("Provtagning")
-                    .bind(None::<String>)
-                    .bind(false)
-                    .bind(None::<Uuid>)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql::SET_IDEMPOTENCY_RESULT)
-                    .bind(resident)
-                    .bind("book")
-                    .bind(&key)
-                    .bind(booking)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql::INSERT_INBOX)
-                    .bind(message)
-                    .bind(resident)
-                    .bind(booking)
-                    .bind("booked_online")
-                    .bind("Bokningsbekräftelse")
-                    .bind(&body)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql::INSERT_OUTBOX)
-                    .bind(Uuid::new_v4())
-                    .bind(message)
-                    .bind("email")
-                    .bind("bench@example.invalid")
-                    .bind("Bokningsbekräftelse")
-                    .bind(&body)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await
+                let pnr = tidbok_domain::PersonalIdentityNumber::from_stored(&planned.pnr)?;
+                store.resident_by_pnr(&pnr).await?;
+                store.slot_with_settings(slot.into()).await?;
+                let (booking, key, effects) = ceiling::booking(&planned);
+                store.book(&booking, Some(&key), &effects).await?;
+                Ok(())
             }
             .await;
             Some(match result {
@@ -1174,9 +1067,15 @@ mod tests {
     }
 
     #[test]
-    fn the_booking_script_has_no_placeholder_left() {
-        let script = booking_script();
-        assert!(!script.contains('$'), "{script}");
-        assert!(script.contains("INSERT INTO bookings") && script.contains("INSERT INTO outbox"));
+    fn the_plan_line_sets_every_variable_the_statements_use() {
+        let select = NEXT_PLANNED.split(" FROM ").next().unwrap_or_default();
+        let set: Vec<&str> = select
+            .split(',')
+            .filter_map(|column| column.split_whitespace().last())
+            .collect();
+        for v in ceiling::VARIABLES {
+            assert!(set.contains(&v), "{v} is not set by {NEXT_PLANNED}");
+        }
+        assert!(booking_script().starts_with(NEXT_PLANNED));
     }
 }

@@ -793,7 +793,7 @@ async fn install_injection(backend: &Backend, share: f64) -> anyhow::Result<()> 
             .to_owned(),
     ];
     for s in statements {
-        sqlx::query(&s).execute(pg.pool()).await?;
+        sqlx::query(&s).execute(pg).await?;
     }
     Ok(())
 }
@@ -852,8 +852,8 @@ struct AccessRow {
 macro_rules! rows {
     ($backend:expr, $ty:ty, $sql:expr) => {
         match $backend {
-            Backend::Sqlite(s) => sqlx::query_as::<_, $ty>($sql).fetch_all(s.pool()).await?,
-            Backend::Postgres(s) => sqlx::query_as::<_, $ty>($sql).fetch_all(s.pool()).await?,
+            Backend::Sqlite(s) => sqlx::query_as::<_, $ty>($sql).fetch_all(s).await?,
+            Backend::Postgres(s) => sqlx::query_as::<_, $ty>($sql).fetch_all(s).await?,
         }
     };
 }
