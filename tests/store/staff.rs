@@ -502,7 +502,7 @@ pub async fn the_book_lists_slots_with_every_booking_and_resident(db: &TestDb) {
 
     let book = world
         .store
-        .book_slots(world.unit.id, local_date(t), local_date(t), None)
+        .appointment_book_slots(world.unit.id, local_date(t), local_date(t), None)
         .await
         .unwrap();
 

@@ -5,7 +5,7 @@ use crate::dto::*;
 use crate::problem::{ApiError, FieldCode};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
-use tidbok_domain::ports::{BookSlot, FeedEntry};
+use tidbok_domain::ports::{AppointmentBookSlot, FeedEntry};
 use tidbok_domain::schedule::ScheduleBlock;
 use tidbok_domain::time::ZONE;
 use tidbok_domain::usecases::{HorizonReport, HorizonRow};
@@ -167,8 +167,8 @@ pub struct BookSlotResponse {
     pub bookings: Vec<StaffBookingResponse>,
 }
 
-impl From<&BookSlot> for BookSlotResponse {
-    fn from(s: &BookSlot) -> Self {
+impl From<&AppointmentBookSlot> for BookSlotResponse {
+    fn from(s: &AppointmentBookSlot) -> Self {
         let slot = &s.slot.slot;
         let (local_date, local_start_time) = local(slot.starts_at);
         let state = if slot.booking_id.is_some() {

@@ -296,7 +296,7 @@ pub trait BookingRepository: Send + Sync {
 
 /// A slot of the appointment book with every booking it has had.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BookSlot {
+pub struct AppointmentBookSlot {
     pub slot: SlotDetails,
     /// Oldest first; at most one of them active.
     pub bookings: Vec<(Booking, Resident)>,
@@ -314,16 +314,16 @@ pub struct FeedEntry {
 
 /// The staff's view of the book.
 #[async_trait]
-pub trait BookRepository: Send + Sync {
+pub trait AppointmentBookRepository: Send + Sync {
     /// Every slot (free, booked, withdrawn with history) of the unit on
     /// `from ..= to`, optionally of one practitioner, by start.
-    async fn book_slots(
+    async fn appointment_book_slots(
         &self,
         unit: UnitId,
         from: NaiveDate,
         to: NaiveDate,
         practitioner: Option<PractitionerId>,
-    ) -> StoreResult<Vec<BookSlot>>;
+    ) -> StoreResult<Vec<AppointmentBookSlot>>;
     async fn booking_with_resident(&self, id: BookingId) -> StoreResult<Option<(BookingDetails, Resident)>>;
     /// Residents' own cancellations and rebookings at the unit after `since`,
     /// oldest first, at most `limit`.
@@ -532,7 +532,7 @@ pub trait Store:
     + SlotRepository
     + ResidentRepository
     + BookingRepository
-    + BookRepository
+    + AppointmentBookRepository
     + ScheduleRepository
     + InboxRepository
     + OutboxRepository
@@ -548,7 +548,7 @@ impl<T> Store for T where
         + SlotRepository
         + ResidentRepository
         + BookingRepository
-        + BookRepository
+        + AppointmentBookRepository
         + ScheduleRepository
         + InboxRepository
         + OutboxRepository

@@ -20,7 +20,7 @@
 //! | `residents.rs` | residents and the established-contact rule |
 //! | `booking.rs` | bookings and their writes; `booking/online.rs`, the online booking per backend |
 //! | `effects.rs` | what a change writes beside itself: inbox message, outbox rows, access-log lines |
-//! | `book.rs` | the staff's appointment book |
+//! | `appointment_book.rs` | the staff's appointment book |
 //! | `schedule.rs` | templates, one-day changes, publishing |
 //! | `inbox.rs`, `outbox.rs`, `access_log.rs` | the resident's messages, their delivery, the access log |
 //! | `error.rs`, `retry.rs` | sqlx errors as the domain's, and retried transactions |
@@ -38,8 +38,8 @@
 mod columns;
 mod access_log;
 mod admin;
+mod appointment_book;
 mod backend;
-mod book;
 mod booking;
 mod calendar;
 mod catalogue;

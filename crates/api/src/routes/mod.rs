@@ -36,7 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(staff::me)
             .service(staff::practitioners)
             .service(staff::unit_catalogue)
-            .service(staff::book)
+            .service(staff::appointment_book)
             .service(staff::book_resident)
             .service(staff::look_up_resident)
             .service(staff::get_booking)

@@ -96,7 +96,7 @@ pub async fn unit_catalogue(
         (status = 422, description = "`invalid-date-range`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/units/{unit_id}/book")]
-pub async fn book(
+pub async fn appointment_book(
     state: web::Data<AppState>,
     StaffCaller(staff): StaffCaller,
     path: web::Path<Uuid>,
@@ -106,7 +106,7 @@ pub async fn book(
     let to = query.to.unwrap_or(query.from);
     let slots = state
         .desk
-        .book(
+        .appointment_book(
             &staff,
             unit,
             query.from,

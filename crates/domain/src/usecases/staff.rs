@@ -214,14 +214,14 @@ impl StaffDesk {
 
     /// The appointment book of `from ..= to` (day or week view), every slot
     /// with every booking it has had, cancelled ones included (rule 11).
-    pub async fn book(
+    pub async fn appointment_book(
         &self,
         staff: &StaffMember,
         unit: UnitId,
         from: NaiveDate,
         to: NaiveDate,
         practitioner: Option<PractitionerId>,
-    ) -> DeskResult<Vec<BookSlot>> {
+    ) -> DeskResult<Vec<AppointmentBookSlot>> {
         let unit = self.unit_for(staff, unit, Permission::KeepBook).await?;
         if to < from {
             return Err(DeskError::EndBeforeStart);
@@ -229,7 +229,10 @@ impl StaffDesk {
         if (to - from).num_days() >= MAX_BOOK_VIEW_DAYS {
             return Err(DeskError::InvalidRange("a view covers 1 to 31 days"));
         }
-        let slots = self.store.book_slots(unit.id, from, to, practitioner).await?;
+        let slots = self
+            .store
+            .appointment_book_slots(unit.id, from, to, practitioner)
+            .await?;
         let seen: BTreeSet<ResidentId> = slots
             .iter()
             .flat_map(|s| s.bookings.iter().map(|(_, r)| r.id))

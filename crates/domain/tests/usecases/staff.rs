@@ -141,7 +141,7 @@ async fn the_book_shows_every_slot_with_every_booking_it_has_had_and_logs_each_r
 
     let book = env
         .desk()
-        .book(&env.staff(), env.world.unit.id, day(2), day(2), None)
+        .appointment_book(&env.staff(), env.world.unit.id, day(2), day(2), None)
         .await
         .expect("book");
 
@@ -181,7 +181,7 @@ async fn a_book_without_bookings_logs_nothing() {
 
     let book = env
         .desk()
-        .book(&env.staff(), env.world.unit.id, day(2), day(2), None)
+        .appointment_book(&env.staff(), env.world.unit.id, day(2), day(2), None)
         .await;
 
     assert_eq!(book.expect("book").len(), 1);
@@ -199,7 +199,7 @@ async fn a_book_of_one_practitioner_leaves_the_others_out() {
 
     let book = env
         .desk()
-        .book(&env.staff(), w.unit.id, day(2), day(2), Some(w.practitioner.id))
+        .appointment_book(&env.staff(), w.unit.id, day(2), day(2), Some(w.practitioner.id))
         .await
         .expect("book");
 
@@ -212,9 +212,9 @@ async fn a_book_view_ending_before_it_starts_or_longer_than_31_days_is_refused()
     let env = Env::new().await;
     let (desk, staff, unit) = (env.desk(), env.staff(), env.world.unit.id);
 
-    let backwards = desk.book(&staff, unit, day(3), day(2), None).await;
-    let too_long = desk.book(&staff, unit, day(0), day(31), None).await;
-    let longest = desk.book(&staff, unit, day(0), day(30), None).await;
+    let backwards = desk.appointment_book(&staff, unit, day(3), day(2), None).await;
+    let too_long = desk.appointment_book(&staff, unit, day(0), day(31), None).await;
+    let longest = desk.appointment_book(&staff, unit, day(0), day(30), None).await;
 
     assert_matches!(backwards, Err(DeskError::EndBeforeStart));
     assert_matches!(too_long, Err(DeskError::InvalidRange(_)), "32 days");
@@ -227,11 +227,13 @@ async fn the_book_is_forbidden_to_staff_of_other_units_and_to_regional_admins() 
     let (desk, unit) = (env.desk(), env.world.unit.id);
 
     for who in [staff_elsewhere(), env.regional_admin()] {
-        let result = desk.book(&who, unit, day(2), day(2), None).await;
+        let result = desk.appointment_book(&who, unit, day(2), day(2), None).await;
 
         assert_matches!(result, Err(DeskError::Forbidden), "{:?}", who.role);
     }
-    let unknown = desk.book(&env.staff(), UnitId::generate(), day(2), day(2), None).await;
+    let unknown = desk
+        .appointment_book(&env.staff(), UnitId::generate(), day(2), day(2), None)
+        .await;
     assert_matches!(unknown, Err(DeskError::NotFound));
 }
 

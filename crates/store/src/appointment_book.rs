@@ -8,7 +8,7 @@ use crate::query::query;
 use crate::SqlStore;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
-use tidbok_domain::ports::{BookRepository, BookSlot, FeedEntry, StoreResult};
+use tidbok_domain::ports::{AppointmentBookRepository, AppointmentBookSlot, FeedEntry, StoreResult};
 use tidbok_domain::*;
 
 /// Every slot of a unit on some dates that is live or has had a booking.
@@ -67,14 +67,14 @@ const PRACTITIONERS: &str = concat!(
 );
 
 #[async_trait::async_trait]
-impl BookRepository for SqlStore {
-    async fn book_slots(
+impl AppointmentBookRepository for SqlStore {
+    async fn appointment_book_slots(
         &self,
         unit: UnitId,
         from: NaiveDate,
         to: NaiveDate,
         practitioner: Option<PractitionerId>,
-    ) -> StoreResult<Vec<BookSlot>> {
+    ) -> StoreResult<Vec<AppointmentBookSlot>> {
         let slots = match practitioner {
             None => query(BOOK_SLOTS),
             Some(_) => query(BOOK_SLOTS_OF_PRACTITIONER),
@@ -101,7 +101,7 @@ impl BookRepository for SqlStore {
             .into_iter()
             .map(|slot| {
                 let bookings = by_slot.remove(&slot.slot.id).unwrap_or_default();
-                BookSlot { slot, bookings }
+                AppointmentBookSlot { slot, bookings }
             })
             .collect())
     }
