@@ -388,8 +388,21 @@ async fn templates_skip_public_holidays_unless_the_unit_publishes_on_them(app: T
     let range =
         json!({"from": (holiday - Duration::days(1)).to_string(), "to": (holiday + Duration::days(1)).to_string()});
     let published: Value = app.post(&publish, &staff, &range).await.json().await.unwrap();
-    let skipped = published["skipped_holidays"].as_array().unwrap();
+    let skipped: Vec<_> = published["skipped_holidays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].clone())
+        .collect();
     assert!(skipped.contains(&json!(holiday.to_string())), "{published}");
+    assert!(
+        published["skipped_holidays"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["holiday"].is_string()),
+        "each skipped date names its holiday: {published}"
+    );
     assert!(
         skipped
             .iter()

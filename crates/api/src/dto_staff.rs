@@ -5,6 +5,7 @@ use crate::dto::*;
 use crate::problem::{ApiError, FieldCode};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
+use tidbok_domain::holidays::Holiday;
 use tidbok_domain::ports::{AppointmentBookSlot, FeedEntry};
 use tidbok_domain::schedule::ScheduleBlock;
 use tidbok_domain::time::ZONE;
@@ -530,6 +531,59 @@ impl From<&SlotDetails> for ConflictResponse {
     }
 }
 
+/// A public holiday publishing left out (rule 22).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"date": "2026-12-24", "holiday": "christmas_eve"}))]
+pub struct SkippedHoliday {
+    pub date: NaiveDate,
+    pub holiday: HolidayName,
+}
+
+/// Which holiday: the statutory ones and the eves units close on.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HolidayName {
+    NewYearsDay,
+    Epiphany,
+    GoodFriday,
+    EasterSunday,
+    EasterMonday,
+    MayDay,
+    AscensionDay,
+    WhitSunday,
+    NationalDay,
+    MidsummerEve,
+    MidsummerDay,
+    AllSaintsDay,
+    ChristmasEve,
+    ChristmasDay,
+    BoxingDay,
+    NewYearsEve,
+}
+
+impl From<Holiday> for HolidayName {
+    fn from(h: Holiday) -> Self {
+        match h {
+            Holiday::NewYearsDay => Self::NewYearsDay,
+            Holiday::Epiphany => Self::Epiphany,
+            Holiday::GoodFriday => Self::GoodFriday,
+            Holiday::EasterSunday => Self::EasterSunday,
+            Holiday::EasterMonday => Self::EasterMonday,
+            Holiday::MayDay => Self::MayDay,
+            Holiday::AscensionDay => Self::AscensionDay,
+            Holiday::WhitSunday => Self::WhitSunday,
+            Holiday::NationalDay => Self::NationalDay,
+            Holiday::MidsummerEve => Self::MidsummerEve,
+            Holiday::MidsummerDay => Self::MidsummerDay,
+            Holiday::AllSaintsDay => Self::AllSaintsDay,
+            Holiday::ChristmasEve => Self::ChristmasEve,
+            Holiday::ChristmasDay => Self::ChristmasDay,
+            Holiday::BoxingDay => Self::BoxingDay,
+            Holiday::NewYearsEve => Self::NewYearsEve,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublishResponse {
     /// Slots created (in a dry run: that would be).
@@ -538,7 +592,7 @@ pub struct PublishResponse {
     pub withdrawn: u64,
     pub conflicts: Vec<ConflictResponse>,
     /// Public holidays in the range the template was not published on (rule 22).
-    pub skipped_holidays: Vec<NaiveDate>,
+    pub skipped_holidays: Vec<SkippedHoliday>,
     /// True when nothing was changed.
     pub dry_run: bool,
 }

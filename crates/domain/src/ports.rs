@@ -341,7 +341,7 @@ pub struct Published {
     /// Booked slots that no longer fit, including any booked while publishing.
     pub conflicts: Vec<SlotId>,
     /// Public holidays the template was not published on (rule 22).
-    pub skipped_holidays: Vec<NaiveDate>,
+    pub skipped_holidays: Vec<(NaiveDate, crate::holidays::Holiday)>,
 }
 
 #[async_trait]

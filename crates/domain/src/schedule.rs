@@ -156,7 +156,7 @@ pub struct PlannedDates {
     pub slots: Vec<PlannedSlot>,
     /// Holidays (rule 22) on which the template has blocks but nothing was
     /// planned, in date order.
-    pub skipped_holidays: Vec<NaiveDate>,
+    pub skipped_holidays: Vec<(NaiveDate, crate::holidays::Holiday)>,
 }
 
 /// Expands a template over `from ..= to`. A one-day change (temporary change
@@ -177,8 +177,8 @@ pub fn plan_dates(
             Some(blocks) => blocks.iter().collect(),
             None => {
                 let blocks: Vec<_> = template.iter().filter(|b| b.weekday == day.weekday()).collect();
-                if !on_holidays && !blocks.is_empty() && crate::holidays::holiday_on(day).is_some() {
-                    planned.skipped_holidays.push(day);
+                if let Some(holiday) = crate::holidays::holiday_on(day).filter(|_| !on_holidays && !blocks.is_empty()) {
+                    planned.skipped_holidays.push((day, holiday));
                     continue;
                 }
                 blocks
@@ -323,9 +323,15 @@ mod tests {
         let (from, to) = (d(2026, 12, 21), d(2027, 1, 1));
         let none = std::collections::BTreeMap::new();
         let plan = plan_dates(unit, prac, &blocks, &none, from, to, false);
+        use crate::holidays::Holiday::*;
         assert_eq!(
             plan.skipped_holidays,
-            [d(2026, 12, 24), d(2026, 12, 25), d(2026, 12, 31), d(2027, 1, 1)],
+            [
+                (d(2026, 12, 24), ChristmasEve),
+                (d(2026, 12, 25), ChristmasDay),
+                (d(2026, 12, 31), NewYearsEve),
+                (d(2027, 1, 1), NewYearsDay)
+            ],
             "Boxing Day is a Saturday in 2026: no template blocks, so nothing was skipped"
         );
         let dates: std::collections::BTreeSet<_> = plan.slots.iter().map(|s| s.local_date).collect();
@@ -347,7 +353,7 @@ mod tests {
             vec![ScheduleBlock::new(Weekday::Thu, ty, t(9, 0), 15, 1).unwrap()],
         );
         let plan = plan_dates(unit, prac, &blocks, &changed, from, to, false);
-        assert!(!plan.skipped_holidays.contains(&d(2026, 12, 24)));
+        assert!(!plan.skipped_holidays.iter().any(|(day, _)| *day == d(2026, 12, 24)));
         assert_eq!(
             plan.slots.iter().filter(|s| s.local_date == d(2026, 12, 24)).count(),
             1,

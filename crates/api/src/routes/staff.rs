@@ -460,7 +460,14 @@ async fn published(state: &AppState, p: Published, dry_run: bool) -> Result<Publ
         created: p.created,
         withdrawn: p.withdrawn,
         conflicts,
-        skipped_holidays: p.skipped_holidays,
+        skipped_holidays: p
+            .skipped_holidays
+            .into_iter()
+            .map(|(date, h)| SkippedHoliday {
+                date,
+                holiday: h.into(),
+            })
+            .collect(),
         dry_run,
     })
 }
@@ -476,7 +483,7 @@ async fn published(state: &AppState, p: Published, dry_run: bool) -> Result<Publ
     request_body = PublishRequest,
     responses(
         (status = 200, description = "Published (or, with `dry_run`, what would be)", body = PublishResponse,
-            example = json!({"created": 312, "withdrawn": 0, "conflicts": [], "skipped_holidays": ["2026-12-24", "2026-12-25", "2026-12-31"], "dry_run": true})),
+            example = json!({"created": 312, "withdrawn": 0, "conflicts": [], "skipped_holidays": [{"date": "2026-12-24", "holiday": "christmas_eve"}, {"date": "2026-12-25", "holiday": "christmas_day"}], "dry_run": true})),
         (status = 422, description = "`invalid-date-range`, or `validation-failed` with code `before_from` when `to` lies before `from`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/practitioners/{practitioner_id}/publish")]

@@ -6,6 +6,7 @@
 
 use crate::support::*;
 use chrono::{Duration, NaiveDate, Weekday};
+use tidbok_domain::holidays::Holiday;
 use tidbok_domain::ports::Clock;
 use tidbok_domain::schedule::BlockError;
 use tidbok_domain::staff::Permission;
@@ -14,8 +15,8 @@ use tidbok_domain::*;
 use tidbok_store::testing::fixture::adult_pnr;
 
 /// Good Friday and Easter Monday 2026 (rule 22).
-fn easter() -> [NaiveDate; 2] {
-    [day(32), day(35)]
+fn easter() -> [(NaiveDate, Holiday); 2] {
+    [(day(32), Holiday::GoodFriday), (day(35), Holiday::EasterMonday)]
 }
 
 fn ad_hoc(
@@ -1160,7 +1161,7 @@ async fn publishing_skips_public_holidays_and_names_them() {
         "rule 22: Good Friday, Easter Monday"
     );
     assert_eq!(published.created, 4, "30 March and 10 April only");
-    for holiday in easter() {
+    for (holiday, _) in easter() {
         assert!(free(&env, ty, holiday).await.is_empty(), "rule 22: {holiday}");
     }
 }
@@ -1261,7 +1262,7 @@ async fn a_one_day_change_publishes_its_blocks_on_that_date_even_a_holiday() {
     let env = Env::new().await;
     let ty = &env.world.self_service;
     template(&env, vec![block(Weekday::Fri, ty, 8, 2)]).await;
-    let good_friday = easter()[0];
+    let (good_friday, _) = easter()[0];
 
     let published = env
         .desk()

@@ -1361,6 +1361,11 @@ export interface components {
         HiddenRequest: {
             hidden_in_portal: boolean;
         };
+        /**
+         * @description Which holiday: the statutory ones and the eves units close on.
+         * @enum {string}
+         */
+        HolidayName: "new_years_day" | "epiphany" | "good_friday" | "easter_sunday" | "easter_monday" | "may_day" | "ascension_day" | "whit_sunday" | "national_day" | "midsummer_eve" | "midsummer_day" | "all_saints_day" | "christmas_eve" | "christmas_day" | "boxing_day" | "new_years_eve";
         /** @description Rule 6: how far the unit has scheduled, against the eight weeks residents see. */
         HorizonResponse: {
             /** Format: date */
@@ -1501,7 +1506,7 @@ export interface components {
             /** @description True when nothing was changed. */
             dry_run: boolean;
             /** @description Public holidays in the range the template was not published on (rule 22). */
-            skipped_holidays: string[];
+            skipped_holidays: components["schemas"]["SkippedHoliday"][];
             /**
              * Format: int64
              * @description Free slots withdrawn (in a dry run: that would be).
@@ -1604,6 +1609,18 @@ export interface components {
              *     HTML (paragraphs, bold, italic, lists and links only).
              */
             terms_html: string;
+        };
+        /**
+         * @description A public holiday publishing left out (rule 22).
+         * @example {
+         *       "date": "2026-12-24",
+         *       "holiday": "christmas_eve"
+         *     }
+         */
+        SkippedHoliday: {
+            /** Format: date */
+            date: string;
+            holiday: components["schemas"]["HolidayName"];
         };
         SlotResponse: {
             appointment_type: components["schemas"]["NamedRef"];
@@ -4297,9 +4314,14 @@ export interface operations {
                      *       "created": 312,
                      *       "dry_run": true,
                      *       "skipped_holidays": [
-                     *         "2026-12-24",
-                     *         "2026-12-25",
-                     *         "2026-12-31"
+                     *         {
+                     *           "date": "2026-12-24",
+                     *           "holiday": "christmas_eve"
+                     *         },
+                     *         {
+                     *           "date": "2026-12-25",
+                     *           "holiday": "christmas_day"
+                     *         }
                      *       ],
                      *       "withdrawn": 0
                      *     }

@@ -49,6 +49,12 @@ describe('the texts of the server’s problem catalogue', () => {
   it('has a Swedish and an English text for every field error code of the contract', () => {
     expect(missing(fieldCodes.map((code) => `fieldError.${code}`))).toEqual({ sv: [], en: [] })
   })
+
+  it('has a Swedish and an English name for every public holiday publishing can skip', () => {
+    const holidays = contract.components.schemas.HolidayName?.enum ?? []
+    expect(holidays).toContain('christmas_eve')
+    expect(missing(holidays.map((code) => `holiday.${code}`))).toEqual({ sv: [], en: [] })
+  })
 })
 
 const problem = (slug: string, extra: Record<string, unknown> = {}) =>

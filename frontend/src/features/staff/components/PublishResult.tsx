@@ -1,7 +1,6 @@
 import { useI18n } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
 import { Notice } from '../../../shared/ui'
-import { holidayKey } from '../lib/holidays'
 import type { PublishOutcome } from '../lib/publish-plan'
 
 /** What a publication did (or, as a preview, would do), with the booked slots
@@ -16,15 +15,11 @@ export function PublishResult({ result, preview = false }: { result: PublishOutc
         <>
           <p>{t(holidays.length === 1 ? 'schedule.skippedHoliday' : 'schedule.skippedHolidays', { n: holidays.length })}</p>
           <ul className="holidays">
-            {holidays.map((d) => {
-              const name = holidayKey(d)
-              return (
-                <li key={d}>
-                  {formatDateLong(d, lang)}
-                  {name && ` – ${t(name)}`}
-                </li>
-              )
-            })}
+            {holidays.map((h) => (
+              <li key={h.date}>
+                {formatDateLong(h.date, lang)} – {t(`holiday.${h.holiday}`)}
+              </li>
+            ))}
           </ul>
         </>
       )}
