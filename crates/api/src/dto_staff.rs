@@ -539,48 +539,35 @@ pub struct SkippedHoliday {
     pub holiday: HolidayName,
 }
 
-/// Which holiday: the statutory ones and the eves units close on.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HolidayName {
-    NewYearsDay,
-    Epiphany,
-    GoodFriday,
-    EasterSunday,
-    EasterMonday,
-    MayDay,
-    AscensionDay,
-    WhitSunday,
-    NationalDay,
-    MidsummerEve,
-    MidsummerDay,
-    AllSaintsDay,
-    ChristmasEve,
-    ChristmasDay,
-    BoxingDay,
-    NewYearsEve,
+/// Which holiday: the statutory ones and the eves units close on, by the
+/// domain's stable code (`christmas_eve`).
+#[derive(Debug, Clone, Copy)]
+pub struct HolidayName(pub Holiday);
+
+impl Serialize for HolidayName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.code())
+    }
 }
 
-impl From<Holiday> for HolidayName {
-    fn from(h: Holiday) -> Self {
-        match h {
-            Holiday::NewYearsDay => Self::NewYearsDay,
-            Holiday::Epiphany => Self::Epiphany,
-            Holiday::GoodFriday => Self::GoodFriday,
-            Holiday::EasterSunday => Self::EasterSunday,
-            Holiday::EasterMonday => Self::EasterMonday,
-            Holiday::MayDay => Self::MayDay,
-            Holiday::AscensionDay => Self::AscensionDay,
-            Holiday::WhitSunday => Self::WhitSunday,
-            Holiday::NationalDay => Self::NationalDay,
-            Holiday::MidsummerEve => Self::MidsummerEve,
-            Holiday::MidsummerDay => Self::MidsummerDay,
-            Holiday::AllSaintsDay => Self::AllSaintsDay,
-            Holiday::ChristmasEve => Self::ChristmasEve,
-            Holiday::ChristmasDay => Self::ChristmasDay,
-            Holiday::BoxingDay => Self::BoxingDay,
-            Holiday::NewYearsEve => Self::NewYearsEve,
-        }
+/// The contract lists every code: each holiday occurs once a year.
+impl utoipa::PartialSchema for HolidayName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let codes = tidbok_domain::holidays::holidays(2026)
+            .into_iter()
+            .map(|(_, h)| h.code());
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("Which public holiday (or eve units close on), as a stable code."))
+            .enum_values(Some(codes))
+            .into()
+    }
+}
+
+impl ToSchema for HolidayName {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "HolidayName".into()
     }
 }
 

@@ -46,25 +46,25 @@ pub enum Holiday {
 }
 
 impl Holiday {
-    /// The Swedish name, as calendars print it.
-    pub fn swedish_name(&self) -> &'static str {
+    /// A stable code (`christmas_eve`), for clients to name it in their own words.
+    pub fn code(&self) -> &'static str {
         match self {
-            Holiday::NewYearsDay => "Nyårsdagen",
-            Holiday::Epiphany => "Trettondedag jul",
-            Holiday::GoodFriday => "Långfredagen",
-            Holiday::EasterSunday => "Påskdagen",
-            Holiday::EasterMonday => "Annandag påsk",
-            Holiday::MayDay => "Första maj",
-            Holiday::AscensionDay => "Kristi himmelsfärdsdag",
-            Holiday::WhitSunday => "Pingstdagen",
-            Holiday::NationalDay => "Sveriges nationaldag",
-            Holiday::MidsummerEve => "Midsommarafton",
-            Holiday::MidsummerDay => "Midsommardagen",
-            Holiday::AllSaintsDay => "Alla helgons dag",
-            Holiday::ChristmasEve => "Julafton",
-            Holiday::ChristmasDay => "Juldagen",
-            Holiday::BoxingDay => "Annandag jul",
-            Holiday::NewYearsEve => "Nyårsafton",
+            Holiday::NewYearsDay => "new_years_day",
+            Holiday::Epiphany => "epiphany",
+            Holiday::GoodFriday => "good_friday",
+            Holiday::EasterSunday => "easter_sunday",
+            Holiday::EasterMonday => "easter_monday",
+            Holiday::MayDay => "may_day",
+            Holiday::AscensionDay => "ascension_day",
+            Holiday::WhitSunday => "whit_sunday",
+            Holiday::NationalDay => "national_day",
+            Holiday::MidsummerEve => "midsummer_eve",
+            Holiday::MidsummerDay => "midsummer_day",
+            Holiday::AllSaintsDay => "all_saints_day",
+            Holiday::ChristmasEve => "christmas_eve",
+            Holiday::ChristmasDay => "christmas_day",
+            Holiday::BoxingDay => "boxing_day",
+            Holiday::NewYearsEve => "new_years_eve",
         }
     }
 }
@@ -275,6 +275,18 @@ mod tests {
         ] {
             assert_eq!(holiday_on(day), Some(holiday), "{day}");
         }
+    }
+
+    #[test]
+    fn each_holiday_has_its_own_snake_case_code() {
+        let codes: std::collections::BTreeSet<_> = holidays(2027).iter().map(|(_, h)| h.code()).collect();
+        assert_eq!(codes.len(), 16);
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')),
+            "{codes:?}"
+        );
     }
 
     #[test]

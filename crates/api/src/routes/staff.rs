@@ -465,7 +465,7 @@ async fn published(state: &AppState, p: Published, dry_run: bool) -> Result<Publ
             .into_iter()
             .map(|(date, h)| SkippedHoliday {
                 date,
-                holiday: h.into(),
+                holiday: HolidayName(h),
             })
             .collect(),
         dry_run,

@@ -1362,7 +1362,7 @@ export interface components {
             hidden_in_portal: boolean;
         };
         /**
-         * @description Which holiday: the statutory ones and the eves units close on.
+         * @description Which public holiday (or eve units close on), as a stable code.
          * @enum {string}
          */
         HolidayName: "new_years_day" | "epiphany" | "good_friday" | "easter_sunday" | "easter_monday" | "may_day" | "ascension_day" | "whit_sunday" | "national_day" | "midsummer_eve" | "midsummer_day" | "all_saints_day" | "christmas_eve" | "christmas_day" | "boxing_day" | "new_years_eve";
