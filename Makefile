@@ -6,7 +6,7 @@ export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 NPM ?= npm
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e fuzz fuzz-smoke chaos chaos-smoke bench bench-smoke
+.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e fuzz fuzz-smoke chaos chaos-smoke bench bench-smoke bench-compare
 
 ## Build and start the server on SQLite (./data/tidbok.db) with demo data, the dev
 ## login and the web app, at http://127.0.0.1:8080/.
@@ -96,6 +96,23 @@ bench-smoke:
 	$(CARGO) build --locked -p tidbok-api --bin tidbok -p tidbok-harness --bin tidbok-bench
 	$(abspath $(TARGET_DIR))/debug/tidbok-bench --smoke --db sqlite --bin $(abspath $(TARGET_DIR))/debug/tidbok
 	$(abspath $(TARGET_DIR))/debug/tidbok-bench --smoke --db postgres --bin $(abspath $(TARGET_DIR))/debug/tidbok
+	$(abspath $(TARGET_DIR))/debug/tidbok-bench --smoke --db sqlite --bin $(abspath $(TARGET_DIR))/debug/tidbok \
+		--baseline $(abspath $(TARGET_DIR))/debug/tidbok
+
+## `make bench-compare BASE=<commit>` builds that commit (it must have the same migrations)
+## beside this one and runs the benchmark's comparison: both builds serve one region and take
+## turns (A B B A) on the searches, my bookings and booking; it prints each build's req/s and the
+## server's CPU time per request. BENCH_DB as for `make bench`.
+BASE ?= HEAD
+BASELINE_DIR = $(abspath $(TARGET_DIR))/baseline
+bench-compare:
+	$(CARGO) build --release --locked -p tidbok-api --bin tidbok -p tidbok-harness --bin tidbok-bench
+	rm -rf $(BASELINE_DIR)/src && git worktree prune
+	git worktree add --detach $(BASELINE_DIR)/src $(BASE)
+	cd $(BASELINE_DIR)/src && CARGO_TARGET_DIR=$(BASELINE_DIR) $(CARGO) build --release --locked -p tidbok-api --bin tidbok
+	git worktree remove --force $(BASELINE_DIR)/src
+	BENCH_DB=$(BENCH_DB) $(abspath $(TARGET_DIR))/release/tidbok-bench --bin $(abspath $(TARGET_DIR))/release/tidbok \
+		--baseline $(BASELINE_DIR)/release/tidbok
 
 ## Formatting and clippy, warnings as errors.
 lint:

@@ -369,6 +369,32 @@ async fn every_staff_and_admin_endpoint_admits_only_its_roles_and_units(app: Tes
                 403,
             )
         },
+        Case {
+            special: vec![("regional admin elsewhere", 404)],
+            ..case(
+                "PUT",
+                "/api/v1/region/reminders".into(),
+                Body::Json(
+                    json!({"reminders": [{"hours_before": 168, "only_if_booked_hours_ahead": 240}, {"hours_before": 48}]}),
+                ),
+                &["regional admin"],
+                403,
+            )
+        },
+        case(
+            "GET",
+            format!("/api/v1/units/{u}/reminder-settings"),
+            Body::None,
+            &["staff", "unit admin", "regional admin"],
+            403,
+        ),
+        case(
+            "PUT",
+            format!("/api/v1/units/{u}/reminder-settings"),
+            Body::Json(json!({"own": false})),
+            &["unit admin", "regional admin"],
+            403,
+        ),
         case(
             "GET",
             format!("/api/v1/units/{u}/services"),

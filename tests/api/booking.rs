@@ -811,6 +811,7 @@ async fn my_bookings_span_all_units(app: TestApp) {
         name: "Vårdcentralen Nöbbelöv".into(),
         phone: None,
         address: None,
+        reminders: Default::default(),
     };
     app.world.store.insert_unit(&second).await.unwrap();
     let doctor = Practitioner {

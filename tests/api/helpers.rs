@@ -247,6 +247,7 @@ impl TestApp {
             name: "Vårdcentralen Annanstans".into(),
             phone: None,
             address: None,
+            reminders: Default::default(),
         };
         self.world.store.insert_unit(&unit).await.unwrap();
         let practitioner = Practitioner {
@@ -388,4 +389,33 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, slug: &str
     assert_eq!(body["status"], status);
     assert!(body["title"].is_string());
     body
+}
+
+/// A free local port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The `tidbok` binary serving `db` on `port` with the test keys, a quick
+/// outbox poll and `env` on top; its output is dropped.
+pub fn start_binary(db: &TestDb, port: u16, env: &[(&str, &str)]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tidbok"))
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("TIDBOK_PORT", port.to_string())
+        .env("TIDBOK_WORKERS", "1")
+        .env("TIDBOK_JWT_ISSUER", ISSUER)
+        .env("TIDBOK_JWT_AUDIENCE", AUDIENCE)
+        .env("TIDBOK_JWT_PUBLIC_KEY_FILE", fixture("idp-rs256.pub.pem"))
+        .env("TIDBOK_OUTBOX_POLL_MS", "50")
+        .env("TIDBOK_DB_MAX_CONNECTIONS", "4")
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the tidbok binary starts")
 }

@@ -17,5 +17,6 @@ mod inputs;
 mod logs;
 mod notifications;
 mod operations;
+mod reminders;
 mod scheduling;
 mod staff;

@@ -21,12 +21,26 @@ crate::on_both_kinds!(
     residents_read_their_inbox_and_choose_their_channels
 );
 
+/// What a worker writes reminders with.
+fn portal(app: &TestApp, clock: Arc<dyn tidbok_domain::ports::Clock>) -> tidbok_domain::usecases::ResidentPortal {
+    let composer = Arc::new(tidbok_api::notifications::compose::TemplateComposer::swedish(
+        "http://127.0.0.1:8080",
+    ));
+    tidbok_domain::usecases::ResidentPortal::new(app.world.store.clone(), clock, composer)
+}
+
 async fn subscribe(app: &TestApp, pnr: &str) -> Resident {
     let resident = app.world.resident(pnr).await;
     let choices = NotificationChoices { sms: true, email: true };
     app.world
         .store
-        .update_contact(resident.id, Some("+46701234567"), Some("anna@example.se"), choices)
+        .update_contact(
+            resident.id,
+            Some("+46701234567"),
+            Some("anna@example.se"),
+            choices,
+            NotificationChoices { sms: true, email: true },
+        )
         .await
         .unwrap();
     resident
@@ -119,6 +133,7 @@ async fn a_failing_gateway_is_retried_with_backoff_then_given_up(kind: Kind) {
     let worker = OutboxWorker {
         id: uuid::Uuid::new_v4(),
         store: app.world.store.clone(),
+        portal: portal(&app, clock.clone()),
         clock: clock.clone(),
         email: None,
         sms: Some(gateway),
@@ -139,6 +154,7 @@ async fn a_failing_gateway_is_retried_with_backoff_then_given_up(kind: Kind) {
                 sms: true,
                 email: false,
             },
+            NotificationChoices { sms: true, email: true },
         )
         .await
         .unwrap();
@@ -179,6 +195,7 @@ async fn a_failing_gateway_is_retried_with_backoff_then_given_up(kind: Kind) {
                 sms: true,
                 email: false,
             },
+            NotificationChoices { sms: true, email: true },
         )
         .await
         .unwrap();
@@ -209,6 +226,7 @@ async fn two_workers_deliver_each_message_once(kind: Kind) {
         let w = OutboxWorker {
             id: uuid::Uuid::new_v4(),
             store: app.world.store.clone(),
+            portal: portal(&app, Arc::new(tidbok_domain::ports::SystemClock)),
             clock: Arc::new(tidbok_domain::ports::SystemClock),
             email: Some(gateway.clone()),
             sms: Some(gateway),
@@ -235,31 +253,15 @@ async fn two_workers_deliver_each_message_once(kind: Kind) {
     assert_eq!(unique.len(), ids.len(), "no delivery sent twice");
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn start_server(db: &TestDb, port: u16, worker: bool, sms_url: &str) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tidbok"))
-        .arg("serve")
-        .env("DATABASE_URL", &db.url)
-        .env("TIDBOK_PORT", port.to_string())
-        .env("TIDBOK_WORKERS", "1")
-        .env("TIDBOK_JWT_ISSUER", ISSUER)
-        .env("TIDBOK_JWT_AUDIENCE", AUDIENCE)
-        .env("TIDBOK_JWT_PUBLIC_KEY_FILE", fixture("idp-rs256.pub.pem"))
-        .env("TIDBOK_OUTBOX_WORKER", worker.to_string())
-        .env("TIDBOK_OUTBOX_POLL_MS", "50")
-        .env("TIDBOK_SMS_URL", sms_url)
-        .env("TIDBOK_DB_MAX_CONNECTIONS", "4")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the tidbok binary starts")
+    start_binary(
+        db,
+        port,
+        &[
+            ("TIDBOK_OUTBOX_WORKER", &worker.to_string()),
+            ("TIDBOK_SMS_URL", sms_url),
+        ],
+    )
 }
 
 async fn wait_ready(port: u16) {
@@ -291,6 +293,7 @@ async fn a_message_survives_a_kill_9_between_booking_and_delivery(kind: Kind) {
                 sms: true,
                 email: false,
             },
+            NotificationChoices { sms: true, email: true },
         )
         .await
         .unwrap();
@@ -346,7 +349,8 @@ async fn residents_read_their_inbox_and_choose_their_channels(kind: Kind) {
     let initial: Value = app.get(path, &token).await.json().await.unwrap();
     assert_eq!(
         initial,
-        json!({"email": null, "phone": null, "email_enabled": false, "sms_enabled": false})
+        json!({"email": null, "phone": null, "email_enabled": false, "sms_enabled": false,
+            "email_reminders": true, "sms_reminders": true})
     );
 
     let bad_email = assert_problem(
@@ -397,8 +401,47 @@ async fn residents_read_their_inbox_and_choose_their_channels(kind: Kind) {
         .unwrap();
     assert_eq!(
         saved,
-        json!({"email": "anna@example.se", "phone": "+46701234567", "email_enabled": true, "sms_enabled": true})
+        json!({"email": "anna@example.se", "phone": "+46701234567", "email_enabled": true, "sms_enabled": true,
+            "email_reminders": true, "sms_reminders": true})
     );
+    // Reminders off by SMS; left out, a switch stays as it was.
+    let off: Value = app
+        .put(
+            path,
+            &token,
+            &json!({"email": "anna@example.se", "phone": "0701234567", "email_enabled": true, "sms_enabled": true,
+                "sms_reminders": false}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (off["email_reminders"].clone(), off["sms_reminders"].clone()),
+        (json!(true), json!(false))
+    );
+    let kept: Value = app
+        .put(
+            path,
+            &token,
+            &json!({"email": "anna@example.se", "phone": "0701234567", "email_enabled": true, "sms_enabled": true}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["sms_reminders"], false);
+    assert_problem(
+        app.put(
+            path,
+            &token,
+            &json!({"email": null, "phone": null, "email_enabled": false, "sms_enabled": false, "sms_reminders": "no"}),
+        )
+        .await,
+        422,
+        "validation-failed",
+    )
+    .await;
 
     let [slot] = app.slots(&app.world.self_service, &[in_hours(70)], 15).await[..] else {
         unreachable!()

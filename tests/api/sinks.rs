@@ -78,7 +78,8 @@ impl SmtpSink {
 /// What the SMS sink got: the Authorization header and the JSON body of each request.
 pub type Received = Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>;
 
-/// An SMS gateway: records each JSON body and answers with `status` (settable).
+/// An SMS gateway: records each JSON body and answers with `status`
+/// (settable; 0 holds the request unanswered for a minute).
 #[derive(Clone)]
 pub struct SmsSink {
     pub port: u16,
@@ -108,7 +109,11 @@ impl SmsSink {
                             .map(|v| v.to_str().unwrap_or_default().to_owned());
                         let json = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
                         received.lock().unwrap().push((auth, json));
-                        let code = actix_web::http::StatusCode::from_u16(status.load(Ordering::SeqCst)).unwrap();
+                        if status.load(Ordering::SeqCst) == 0 {
+                            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                        }
+                        let code =
+                            actix_web::http::StatusCode::from_u16(status.load(Ordering::SeqCst).max(200)).unwrap();
                         actix_web::HttpResponse::build(code).finish()
                     }
                 },

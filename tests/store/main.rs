@@ -32,10 +32,17 @@ macro_rules! on_both_backends {
 }
 
 mod ceiling;
+mod reminders;
 mod staff;
+use reminders::*;
 use staff::*;
 
 on_both_backends!(
+    reminders_are_written_with_the_booking_and_cancelled_with_it,
+    rebooking_cancels_the_old_reminders_and_plans_the_new,
+    a_reminder_is_handed_over_only_while_its_booking_holds,
+    a_send_cut_off_by_a_crash_is_claimed_again_and_skips_are_final,
+    racing_cancels_rebooks_and_deliveries_never_send_for_a_lost_time,
     an_ad_hoc_booking_cannot_overlap_a_booking_and_withdraws_free_slots,
     concurrent_ad_hoc_bookings_of_one_time_give_one_booking,
     publishing_withdraws_only_free_slots_and_reports_booked_ones,
@@ -78,6 +85,7 @@ on_both_backends!(
 const NO_EFFECTS: Effects = Effects {
     notice: None,
     access: Vec::new(),
+    reminders: Vec::new(),
 };
 
 fn store(db: &TestDb) -> Arc<dyn Store> {

@@ -5,7 +5,7 @@ use super::*;
 use tidbok_domain::schedule::{expand, plan_publication, ScheduleBlock};
 use tidbok_domain::staff::StaffMember;
 
-fn staff_actor() -> Actor {
+pub fn staff_actor() -> Actor {
     Actor::Staff(StaffId::generate())
 }
 
@@ -293,6 +293,7 @@ pub fn notice_for(resident: &Resident, booking: BookingId) -> Effects {
     Effects {
         notice: Some(notice),
         access: vec![access],
+        reminders: Vec::new(),
     }
 }
 

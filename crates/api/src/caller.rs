@@ -60,6 +60,7 @@ impl ResidentCaller {
             phone: None,
             email: None,
             notifications: NotificationChoices::default(),
+            reminders: NotificationChoices { sms: true, email: true },
         })
     }
 

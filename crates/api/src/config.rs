@@ -132,6 +132,13 @@ pub struct DeliverySettings {
     /// Sender name or number of SMS.
     #[arg(long, env = "TIDBOK_SMS_SENDER", default_value = "Tidbok")]
     pub sms_sender: String,
+    /// How long a worker holds a claimed delivery before another may take it
+    /// over (a worker that died mid-send is noticed after this).
+    #[arg(long, env = "TIDBOK_OUTBOX_LEASE_SECONDS", default_value_t = 60)]
+    pub lease_seconds: u32,
+    /// Where residents reach the web app: the links in reminders point there.
+    #[arg(long, env = "TIDBOK_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
     /// Write messages of channels without SMTP or SMS gateway as files here
     /// (what `make run` does, into `data/outbox`).
     #[arg(long, env = "TIDBOK_OUTBOX_DIR")]

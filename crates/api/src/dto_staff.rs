@@ -7,9 +7,12 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use tidbok_domain::holidays::Holiday;
 use tidbok_domain::ports::{AppointmentBookSlot, FeedEntry};
+use tidbok_domain::reminders::{
+    InvalidPolicy, ReminderOffset, ReminderPolicy, MAX_HOURS_BEFORE, MAX_OFFSETS, MIN_HOURS_BEFORE,
+};
 use tidbok_domain::schedule::ScheduleBlock;
 use tidbok_domain::time::ZONE;
-use tidbok_domain::usecases::{HorizonReport, HorizonRow};
+use tidbok_domain::usecases::{HorizonReport, HorizonRow, UnitReminders};
 use tidbok_domain::*;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -830,6 +833,9 @@ pub struct RegionResponse {
     pub name: String,
     /// Rule 10: staff cancellations notify the resident.
     pub notify_on_staff_cancel: bool,
+    /// Rule 14: the reminders before each visit, earliest first, at every
+    /// unit that has none of its own.
+    pub reminders: Vec<ReminderOffsetDto>,
 }
 
 impl From<&Region> for RegionResponse {
@@ -838,6 +844,7 @@ impl From<&Region> for RegionResponse {
             id: r.id.as_uuid(),
             name: r.name.clone(),
             notify_on_staff_cancel: r.notify_on_staff_cancel,
+            reminders: offsets(&r.reminders),
         }
     }
 }
@@ -846,6 +853,102 @@ impl From<&Region> for RegionResponse {
 #[serde(deny_unknown_fields)]
 pub struct RegionSettingsRequest {
     pub notify_on_staff_cancel: bool,
+}
+
+/// One reminder before a visit (rule 14): due `hours_before` the start,
+/// moved out of the night (21:00–08:00 Stockholm time); with
+/// `only_if_booked_hours_ahead`, only for bookings made at least that long
+/// before the start.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"hours_before": 168, "only_if_booked_hours_ahead": 240}))]
+pub struct ReminderOffsetDto {
+    /// 2 to 672 (four weeks).
+    #[schema(minimum = 2, maximum = 672)]
+    pub hours_before: u32,
+    #[serde(default)]
+    #[schema(minimum = 2, maximum = 1344)]
+    pub only_if_booked_hours_ahead: Option<u32>,
+}
+
+pub fn offsets(policy: &ReminderPolicy) -> Vec<ReminderOffsetDto> {
+    policy
+        .offsets
+        .iter()
+        .map(|o| ReminderOffsetDto {
+            hours_before: o.hours_before,
+            only_if_booked_hours_ahead: o.only_if_booked_hours_ahead,
+        })
+        .collect()
+}
+
+/// A list of reminders as a policy, or the field error that says why not.
+pub fn policy(field: &str, offsets: &[ReminderOffsetDto]) -> Result<ReminderPolicy, ApiError> {
+    ReminderPolicy::new(
+        offsets
+            .iter()
+            .map(|o| ReminderOffset {
+                hours_before: o.hours_before,
+                only_if_booked_hours_ahead: o.only_if_booked_hours_ahead,
+            })
+            .collect(),
+    )
+    .map_err(|e| {
+        let code = match e {
+            InvalidPolicy::TooMany | InvalidPolicy::OutOfRange => FieldCode::Range,
+            InvalidPolicy::Duplicate => FieldCode::Duplicate,
+            InvalidPolicy::AheadBelowOffset => FieldCode::ReminderAhead,
+        };
+        let message = match e {
+            InvalidPolicy::TooMany => format!("at most {MAX_OFFSETS} reminders"),
+            InvalidPolicy::OutOfRange => {
+                format!("each reminder {MIN_HOURS_BEFORE} to {MAX_HOURS_BEFORE} hours before the visit")
+            }
+            other => other.to_string(),
+        };
+        ApiError::field(field, code, message)
+    })
+}
+
+/// The region's reminders (rule 14); an empty list sends none.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reminders": [{"hours_before": 168, "only_if_booked_hours_ahead": 240}, {"hours_before": 48}]}))]
+pub struct RegionRemindersRequest {
+    pub reminders: Vec<ReminderOffsetDto>,
+}
+
+/// A unit's reminders (rule 14): its own, or its region's.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitReminderSettings {
+    /// Whether the unit has reminders of its own; otherwise it follows its
+    /// region's, including later changes.
+    pub own: bool,
+    /// What applies at the unit, earliest first.
+    pub reminders: Vec<ReminderOffsetDto>,
+    /// The region's.
+    pub region_reminders: Vec<ReminderOffsetDto>,
+}
+
+impl From<&UnitReminders> for UnitReminderSettings {
+    fn from(r: &UnitReminders) -> Self {
+        Self {
+            own: r.own,
+            reminders: offsets(&r.policy),
+            region_reminders: offsets(&r.region),
+        }
+    }
+}
+
+/// Give the unit its own reminders (`own` with `reminders`), or let it
+/// follow its region's again (`own: false`, no `reminders`).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"own": true, "reminders": [{"hours_before": 24}]}))]
+pub struct UnitRemindersRequest {
+    pub own: bool,
+    #[serde(default)]
+    pub reminders: Option<Vec<ReminderOffsetDto>>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
@@ -1066,7 +1169,8 @@ impl From<&InboxMessage> for InboxMessageResponse {
 /// Avisering: where and how you want to hear about your bookings.
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"email": "anna@example.se", "phone": "+46701234567", "email_enabled": true, "sms_enabled": true}))]
+#[schema(example = json!({"email": "anna@example.se", "phone": "+46701234567", "email_enabled": true, "sms_enabled": true,
+    "email_reminders": true, "sms_reminders": false}))]
 pub struct NotificationSettings {
     #[validate(length(max = 254))]
     #[schema(max_length = 254)]
@@ -1077,6 +1181,14 @@ pub struct NotificationSettings {
     pub phone: Option<String>,
     pub email_enabled: bool,
     pub sms_enabled: bool,
+    /// Reminders before each visit by e-mail, when e-mail is on (rule 14;
+    /// on unless switched off). Always given in answers; left out of a
+    /// change, it stays as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_reminders: Option<bool>,
+    /// Reminders before each visit by SMS, when SMS is on; as above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_reminders: Option<bool>,
 }
 
 impl From<&Resident> for NotificationSettings {
@@ -1086,6 +1198,8 @@ impl From<&Resident> for NotificationSettings {
             phone: r.phone.clone(),
             email_enabled: r.notifications.email,
             sms_enabled: r.notifications.sms,
+            email_reminders: Some(r.reminders.email),
+            sms_reminders: Some(r.reminders.sms),
         }
     }
 }

@@ -195,6 +195,8 @@ field_codes! {
     PastMidnight = "past_midnight", "A template block ends after midnight.";
     BeforeFrom = "before_from", "The end date (`to`) lies before the start date (`from`).";
     NotStarted = "not_started", "`record_after_the_fact` is only for a time that has already started; book a time ahead without it.";
+    Duplicate = "duplicate", "Two entries of a list are the same (two reminders at one offset).";
+    ReminderAhead = "reminder_ahead", "A reminder only for bookings made early must ask for at least its own offset ahead (`only_if_booked_hours_ahead` ≥ `hours_before`).";
 }
 
 impl Serialize for FieldCode {

@@ -372,6 +372,7 @@ async fn seed(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<(), StoreErr
             id: region,
             name: "Region Skåne".into(),
             notify_on_staff_cancel: true,
+            reminders: Default::default(),
         })
         .await?;
     for (uid, name, phone, address) in [
@@ -395,6 +396,7 @@ async fn seed(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<(), StoreErr
                 name: name.into(),
                 phone: Some(phone.into()),
                 address: Some(address.into()),
+                reminders: Default::default(),
             })
             .await?;
         for (service, terms) in [

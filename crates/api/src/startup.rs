@@ -111,14 +111,18 @@ fn outbox_worker(
             "no SMTP server or SMS gateway configured for every channel: those deliveries wait in the outbox"
         );
     }
+    let composer = Arc::new(crate::notifications::compose::TemplateComposer::swedish(
+        &settings.public_url,
+    ));
     Ok(OutboxWorker {
         id: uuid::Uuid::new_v4(),
+        portal: tidbok_domain::usecases::resident::ResidentPortal::new(store.clone(), clock.clone(), composer),
         store,
         clock,
         email,
         sms,
         max_attempts: settings.max_attempts.max(1),
-        lease: chrono::Duration::seconds(60),
+        lease: chrono::Duration::seconds(i64::from(settings.lease_seconds.max(1))),
         batch: 20,
         poll: std::time::Duration::from_millis(settings.poll_ms.max(10)),
     })

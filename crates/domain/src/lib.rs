@@ -13,6 +13,7 @@ pub mod model;
 pub mod notify;
 pub mod pnr;
 pub mod ports;
+pub mod reminders;
 pub mod rules;
 pub mod schedule;
 pub mod staff;

@@ -3,6 +3,7 @@
 
 use crate::ids::*;
 use crate::pnr::PersonalIdentityNumber;
+use crate::reminders::ReminderPolicy;
 use crate::text::{BookingMessage, CancellationReason, PersonName, ReasonForVisit};
 use chrono::{DateTime, Utc};
 use std::fmt;
@@ -127,6 +128,8 @@ pub struct Region {
     pub name: String,
     /// Rule 10: whether staff cancellations notify the resident.
     pub notify_on_staff_cancel: bool,
+    /// Rule 14: the reminders before each visit, unless a unit has its own.
+    pub reminders: ReminderPolicy,
 }
 
 /// Unit (vårdenhet, mottagning).
@@ -137,6 +140,9 @@ pub struct Unit {
     pub name: String,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// Rule 14: the reminders before each visit here: the unit's own, or
+    /// its region's (a new unit follows its region).
+    pub reminders: ReminderPolicy,
 }
 
 /// Practitioner (vårdgivare, resurs).
@@ -301,6 +307,9 @@ pub struct Resident {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub notifications: NotificationChoices,
+    /// Rule 14: the channels (of those chosen above) reminders may use; the
+    /// resident can switch them off per channel.
+    pub reminders: NotificationChoices,
 }
 
 impl fmt::Debug for Resident {
@@ -443,12 +452,30 @@ pub struct AccessLogEntry {
     pub booking_id: Option<BookingId>,
 }
 
+/// Rule 14: one reminder before a visit, an outbox row written with the
+/// change that books (or rebooks to) it, due `at`. Its text and recipient
+/// are made when it is due, from the booking and the resident as they are
+/// then; a booking that has left `booked` by then (or moved) gets none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedReminder {
+    pub id: uuid::Uuid,
+    pub booking_id: BookingId,
+    pub channel: Channel,
+    pub at: DateTime<Utc>,
+    pub visit_starts_at: DateTime<Utc>,
+    /// When the change that planned it was made.
+    pub planned_at: DateTime<Utc>,
+}
+
 /// What a booking change brings along in its transaction: the resident's
-/// notice (rule 10) and the access-log lines of the staff who made it.
+/// notice (rule 10), the access-log lines of the staff who made it, and the
+/// reminders of the booking it makes (rule 14). (The store itself cancels
+/// the pending reminders of a booking that leaves `booked` or is hidden.)
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Effects {
     pub notice: Option<Notice>,
     pub access: Vec<AccessLogEntry>,
+    pub reminders: Vec<PlannedReminder>,
 }
 
 #[cfg(test)]

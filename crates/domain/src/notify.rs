@@ -21,6 +21,10 @@ pub struct Composed {
 pub trait Composer: Send + Sync {
     /// The message about `booking` as it is after the change.
     fn compose(&self, kind: NotificationKind, booking: &BookingDetails) -> Composed;
+    /// A reminder before the visit (rule 14): the time, unit, address and
+    /// phone, until when it can be cancelled online (`None`: not online)
+    /// and a link to it; never the reason for visit or the message.
+    fn reminder(&self, booking: &BookingDetails, cancel_online_until: Option<DateTime<Utc>>) -> Composed;
 }
 
 /// Rule 10: staff booking and rebooking always notify; staff cancellation
@@ -102,6 +106,7 @@ mod tests {
             phone: Some("+46701234567".into()),
             email: Some("anna@example.se".into()),
             notifications: NotificationChoices { sms, email },
+            reminders: NotificationChoices { sms: true, email: true },
         }
     }
 
@@ -119,6 +124,7 @@ mod tests {
             id: RegionId::generate(),
             name: "R".into(),
             notify_on_staff_cancel: true,
+            reminders: Default::default(),
         };
         assert!(notifies(NotificationKind::CancelledByStaff, &region));
         region.notify_on_staff_cancel = false;

@@ -6,6 +6,7 @@
 use crate::ids::*;
 use crate::model::*;
 use crate::pnr::PersonalIdentityNumber;
+use crate::reminders::ReminderPolicy;
 use crate::schedule::{ExistingSlot, PlannedSlot, Publication, ScheduleBlock};
 use crate::text::{BookingMessage, PersonName, ReasonForVisit};
 use async_trait::async_trait;
@@ -413,6 +414,13 @@ pub trait AdminRepository: Send + Sync {
         pnrs: &[PersonalIdentityNumber],
     ) -> StoreResult<()>;
     async fn selection_size(&self, unit: UnitId, service: OnlineService) -> StoreResult<u64>;
+    /// Rule 14: the region's reminders; every unit that follows its region
+    /// gets them in the same transaction.
+    async fn set_region_reminders(&self, region: RegionId, policy: &ReminderPolicy) -> StoreResult<()>;
+    /// Rule 14: a unit's own reminders, or (`None`) its region's again.
+    async fn set_unit_reminders(&self, unit: UnitId, own: Option<&ReminderPolicy>) -> StoreResult<()>;
+    /// Whether the unit has reminders of its own (else its region's).
+    async fn unit_has_own_reminders(&self, unit: UnitId) -> StoreResult<bool>;
 }
 
 #[async_trait]
@@ -423,12 +431,14 @@ pub trait InboxRepository: Send + Sync {
     async fn mark_read(&self, id: uuid::Uuid, resident: ResidentId, at: DateTime<Utc>) -> StoreResult<bool>;
     /// Whether the resident was ever sent a message about this booking.
     async fn was_notified(&self, booking: BookingId) -> StoreResult<bool>;
+    /// The resident's address, number, channels and reminder switches.
     async fn update_contact(
         &self,
         resident: ResidentId,
         phone: Option<&str>,
         email: Option<&str>,
         notifications: NotificationChoices,
+        reminders: NotificationChoices,
     ) -> StoreResult<()>;
 }
 
@@ -436,13 +446,35 @@ pub trait InboxRepository: Send + Sync {
 #[derive(Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     pub id: uuid::Uuid,
-    pub message_id: uuid::Uuid,
+    pub channel: Channel,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+    pub payload: OutboxPayload,
+}
+
+/// What an outbox row sends.
+#[derive(Clone, PartialEq, Eq)]
+pub enum OutboxPayload {
+    /// A notice of a change: its text and recipient were fixed with it.
+    Notice(Outgoing),
+    /// A reminder before a visit (rule 14): written when it is due, from
+    /// the booking and the resident as they are then.
+    Reminder {
+        booking_id: BookingId,
+        visit_starts_at: DateTime<Utc>,
+    },
+}
+
+/// One message as a transport sends it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The outbox row's id: the same on every attempt, so a receiver can
+    /// drop a resend.
+    pub id: uuid::Uuid,
     pub channel: Channel,
     pub recipient: String,
     pub subject: String,
     pub body: String,
-    /// Attempts so far, this one included.
-    pub attempts: u32,
 }
 
 impl std::fmt::Debug for OutboxEntry {
@@ -455,12 +487,28 @@ impl std::fmt::Debug for OutboxEntry {
     }
 }
 
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("id", &self.id)
+            .field("channel", &self.channel)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Where an outbox row stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxStatus {
     Pending,
+    /// Handed to a transport (or about to be): never cancelled from here.
+    Sending,
     Sent,
     Dead,
+    /// A reminder of a booking that was cancelled, moved or hidden first.
+    Cancelled,
+    /// A reminder due on a channel the resident had switched off, or had
+    /// no address for.
+    Skipped,
 }
 
 #[async_trait]
@@ -475,6 +523,14 @@ pub trait OutboxRepository: Send + Sync {
         lease: chrono::Duration,
         limit: u32,
     ) -> StoreResult<Vec<OutboxEntry>>;
+    /// Just before a claimed row is handed to its transport: moves it to
+    /// `sending`, for a reminder only if its booking is still booked at the
+    /// start it reminds of. False: do not send (the row was cancelled, or
+    /// its booking has moved on; it is then settled as cancelled).
+    async fn begin_send(&self, id: uuid::Uuid, worker: uuid::Uuid) -> StoreResult<bool>;
+    /// A due reminder that is not sent: the resident has switched the
+    /// channel off or has no address for it.
+    async fn mark_skipped(&self, id: uuid::Uuid, worker: uuid::Uuid, at: DateTime<Utc>) -> StoreResult<bool>;
     /// Only the worker holding the claim can settle it; false otherwise.
     async fn mark_sent(&self, id: uuid::Uuid, worker: uuid::Uuid, at: DateTime<Utc>) -> StoreResult<bool>;
     /// A failed attempt: retry at `retry_at`, or dead when `None`.
@@ -487,6 +543,20 @@ pub trait OutboxRepository: Send + Sync {
     ) -> StoreResult<bool>;
     /// The status and attempts of a message's deliveries (operations and tests).
     async fn deliveries(&self, message_id: uuid::Uuid) -> StoreResult<Vec<(Channel, OutboxStatus, u32)>>;
+    /// A booking's reminders: when each is due, by which channel, and where
+    /// it stands (the resident's booking view, staff and tests).
+    async fn reminders(&self, booking: BookingId) -> StoreResult<Vec<ReminderRow>>;
+}
+
+/// One reminder row of a booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderRow {
+    pub id: uuid::Uuid,
+    pub channel: Channel,
+    pub due: DateTime<Utc>,
+    pub visit_starts_at: DateTime<Utc>,
+    pub status: OutboxStatus,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[async_trait]

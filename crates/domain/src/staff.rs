@@ -72,6 +72,7 @@ mod tests {
             name: "U".into(),
             phone: None,
             address: None,
+            reminders: Default::default(),
         }
     }
 

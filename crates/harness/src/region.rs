@@ -139,6 +139,7 @@ impl Region {
                 id: region,
                 name: "Region Benchmark".into(),
                 notify_on_staff_cancel: true,
+                reminders: Default::default(),
             })
             .await?;
         let mut units = Vec::new();
@@ -149,6 +150,7 @@ impl Region {
                 name: format!("Vårdcentralen {u:02}"),
                 phone: Some("010-100 00 00".into()),
                 address: None,
+                reminders: Default::default(),
             };
             store.insert_unit(&unit).await?;
             for service in OnlineService::ALL {

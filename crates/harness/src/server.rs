@@ -31,6 +31,12 @@ impl Server {
         })
     }
 
+    /// Another binary with this one's environment, on a port of its own
+    /// (not started).
+    pub fn twin(&self, name: &str, bin: PathBuf, log: PathBuf) -> anyhow::Result<Self> {
+        Self::new(name, bin, self.env.clone(), log)
+    }
+
     pub fn base(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
@@ -76,6 +82,14 @@ impl Server {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
     }
 
+    /// CPU time the process has used so far (user and system), from
+    /// `/proc/<pid>/stat`: what a request costs the server, whatever else
+    /// the host is doing meanwhile.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid()?)).ok()?;
+        cpu_ticks(&stat).map(|ticks| Duration::from_millis(ticks * 1000 / USER_HZ))
+    }
+
     /// Waits until `/readyz` answers 200; returns how long that took.
     pub async fn wait_ready(&mut self, client: &reqwest::Client, timeout: Duration) -> anyhow::Result<Duration> {
         let started = Instant::now();
@@ -101,5 +115,34 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.kill9();
+    }
+}
+
+/// The unit of `/proc/<pid>/stat`'s times: fixed at 100 by Linux's ABI
+/// whatever the kernel's own tick rate.
+const USER_HZ: u64 = 100;
+
+/// utime + stime (fields 14 and 15) of a `/proc/<pid>/stat` line. The
+/// command name (field 2) is parenthesised and may hold spaces, so fields
+/// are counted after its closing parenthesis.
+fn cpu_ticks(stat: &str) -> Option<u64> {
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let mut fields = after_name.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(user + system)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cpu_ticks;
+
+    #[test]
+    fn cpu_ticks_are_user_plus_system_after_the_command_name() {
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt
+        // majflt cmajflt utime stime ...
+        let stat = "4242 (tidbok serve) S 1 4242 4242 0 -1 4194560 900 0 0 0 1234 56 0 0 20 0 9 0";
+        assert_eq!(cpu_ticks(stat), Some(1290));
+        assert_eq!(cpu_ticks("garbage"), None);
     }
 }

@@ -7,6 +7,7 @@ use crate::error::{db_error, unique_name_taken};
 use crate::query::query;
 use crate::SqlStore;
 use tidbok_domain::ports::{AdminRepository, StoreResult};
+use tidbok_domain::reminders::ReminderPolicy;
 use tidbok_domain::*;
 
 const REGIONS: &str = concat!("SELECT ", region_cols!(), " FROM regions r ORDER BY r.name, r.id");
@@ -26,6 +27,18 @@ const UPDATE_TERMS: &str =
     "UPDATE unit_services SET terms_text = $3, terms_html = $4 WHERE unit_id = $1 AND service = $2";
 const SET_ACTIVATION: &str = "UPDATE unit_services SET active = $3, audience = $4 WHERE unit_id = $1 AND service = $2";
 const CLEAR_SELECTION: &str = "DELETE FROM service_selection WHERE unit_id = $1 AND service = $2";
+const SET_REGION_REMINDERS: &str = "UPDATE regions SET reminder_policy = $2 WHERE id = $1";
+/// The units that follow their region take its new reminders along.
+const FOLLOW_REGION_REMINDERS: &str =
+    "UPDATE units SET reminder_policy = $2 WHERE region_id = $1 AND NOT reminder_policy_own";
+const SET_OWN_REMINDERS: &str = "UPDATE units SET reminder_policy = $2, reminder_policy_own = TRUE WHERE id = $1";
+/// Takes the region's row lock, so a region update running meanwhile cannot
+/// leave this unit with the policy it replaced.
+const LOCK_REGION_OF_UNIT: &str = "UPDATE regions SET reminder_policy = reminder_policy \
+     WHERE id = (SELECT region_id FROM units WHERE id = $1)";
+const FOLLOW_OWN_REGION: &str = "UPDATE units SET reminder_policy = \
+     (SELECT r.reminder_policy FROM regions r WHERE r.id = units.region_id), reminder_policy_own = FALSE WHERE id = $1";
+const HAS_OWN_REMINDERS: &str = "SELECT reminder_policy_own AS own FROM units WHERE id = $1";
 const SELECTION_SIZE: &str = "SELECT COUNT(*) AS n FROM service_selection WHERE unit_id = $1 AND service = $2";
 
 #[async_trait::async_trait]
@@ -141,5 +154,52 @@ impl AdminRepository for SqlStore {
             .await
             .map_err(db_error)?;
         Ok(row.count("n").map_err(db_error)?.max(0) as u64)
+    }
+
+    async fn set_region_reminders(&self, region: RegionId, policy: &ReminderPolicy) -> StoreResult<()> {
+        let stored = policy.to_string();
+        let mut tx = self.db.begin().await.map_err(db_error)?;
+        for statement in [SET_REGION_REMINDERS, FOLLOW_REGION_REMINDERS] {
+            query(statement)
+                .bind(region.as_uuid())
+                .bind(stored.as_str())
+                .execute(&mut tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn set_unit_reminders(&self, unit: UnitId, own: Option<&ReminderPolicy>) -> StoreResult<()> {
+        match own {
+            Some(policy) => {
+                query(SET_OWN_REMINDERS)
+                    .bind(unit.as_uuid())
+                    .bind(policy.to_string())
+                    .execute(&self.db)
+                    .await
+                    .map_err(db_error)?;
+            }
+            None => {
+                let mut tx = self.db.begin().await.map_err(db_error)?;
+                for statement in [LOCK_REGION_OF_UNIT, FOLLOW_OWN_REGION] {
+                    query(statement)
+                        .bind(unit.as_uuid())
+                        .execute(&mut tx)
+                        .await
+                        .map_err(db_error)?;
+                }
+                tx.commit().await.map_err(db_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn unit_has_own_reminders(&self, unit: UnitId) -> StoreResult<bool> {
+        Ok(query(HAS_OWN_REMINDERS)
+            .bind(unit.as_uuid())
+            .optional(&self.db, |r| r.flag("own"))
+            .await?
+            .unwrap_or(false))
     }
 }

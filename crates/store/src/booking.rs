@@ -13,6 +13,7 @@ use crate::calendar::offer_types;
 use crate::columns::{self, Columns};
 use crate::effects::write_effects;
 use crate::error::{db_error, is_unique_violation, Failure};
+use crate::outbox::cancel_reminders;
 use crate::query::{query, Query, Tx};
 use crate::retry::retrying;
 use crate::schedule::lock_practitioner;
@@ -336,6 +337,7 @@ async fn rebook(
         .await?
         .ok_or(Conflict::BookingNotActive)?;
     release_slot(&mut tx, old.uuid("slot_id")?, r.from).await?;
+    cancel_reminders(&mut tx, r.from).await?;
     let (reason, message) = (old.opt_text("reason_for_visit")?, old.opt_text("message")?);
     let row = BookingRow {
         id: r.new_booking_id,
@@ -440,6 +442,7 @@ async fn change_status(db: &Backend, c: &StatusChange, effects: &Effects) -> Res
         }
         other => return Err(Failure::Corrupt(format!("no status change to {other}"))),
     }
+    cancel_reminders(&mut tx, c.booking).await?;
     write_effects(&mut tx, effects).await?;
     tx.commit().await?;
     Ok(())
@@ -454,6 +457,9 @@ async fn set_hidden(db: &Backend, id: BookingId, hidden: bool, effects: &Effects
         .await?;
     if changed == 0 {
         return Err(Conflict::BookingNotActive.into());
+    }
+    if hidden {
+        cancel_reminders(&mut tx, id).await?;
     }
     write_effects(&mut tx, effects).await?;
     tx.commit().await?;
@@ -472,6 +478,7 @@ async fn cancel(db: &Backend, id: BookingId, c: &Cancellation, effects: &Effects
         .await?
         .ok_or(Conflict::BookingNotActive)?;
     release_slot(&mut tx, row.uuid("slot_id")?, id).await?;
+    cancel_reminders(&mut tx, id).await?;
     write_effects(&mut tx, effects).await?;
     tx.commit().await?;
     Ok(())

@@ -38,8 +38,11 @@ const UNIT_SETTINGS_AND_TYPE: &str = concat!(
 const IN_SELECTION: &str =
     "SELECT COUNT(*) AS n FROM service_selection WHERE unit_id = $1 AND service = $2 AND pnr = $3";
 
-const INSERT_REGION: &str = "INSERT INTO regions (id, name, notify_on_staff_cancel) VALUES ($1, $2, $3)";
-const INSERT_UNIT: &str = "INSERT INTO units (id, region_id, name, phone, address) VALUES ($1, $2, $3, $4, $5)";
+const INSERT_REGION: &str =
+    "INSERT INTO regions (id, name, notify_on_staff_cancel, reminder_policy) VALUES ($1, $2, $3, $4)";
+/// A new unit follows its region's reminders (rule 14).
+const INSERT_UNIT: &str = "INSERT INTO units (id, region_id, name, phone, address, reminder_policy) \
+     SELECT $1, $2, $3, $4, $5, r.reminder_policy FROM regions r WHERE r.id = $2";
 const INSERT_PRACTITIONER: &str = "INSERT INTO practitioners (id, unit_id, name, profession) VALUES ($1, $2, $3, $4)";
 const LINK_PRACTITIONER_TO_STAFF: &str = "UPDATE practitioners SET staff_id = $2 WHERE id = $1";
 const INSERT_TYPE: &str = "INSERT INTO appointment_types \
@@ -164,6 +167,7 @@ impl CatalogueAdmin for SqlStore {
             .bind(region.id.as_uuid())
             .bind(&region.name)
             .bind(region.notify_on_staff_cancel)
+            .bind(region.reminders.to_string())
             .execute(&self.db)
             .await
             .map_err(db_error)?;

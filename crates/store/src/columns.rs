@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 macro_rules! unit_cols {
     () => {
-        "u.id AS u_id, u.region_id AS u_region_id, u.name AS u_name, u.phone AS u_phone, u.address AS u_address"
+        "u.id AS u_id, u.region_id AS u_region_id, u.name AS u_name, u.phone AS u_phone, u.address AS u_address, \
+         u.reminder_policy AS u_reminder_policy"
     };
 }
 macro_rules! type_cols {
@@ -29,7 +30,8 @@ macro_rules! practitioner_cols {
 }
 macro_rules! region_cols {
     () => {
-        "r.id AS r_id, r.name AS r_name, r.notify_on_staff_cancel AS r_notify_on_staff_cancel"
+        "r.id AS r_id, r.name AS r_name, r.notify_on_staff_cancel AS r_notify_on_staff_cancel, \
+         r.reminder_policy AS r_reminder_policy"
     };
 }
 macro_rules! slot_cols {
@@ -51,7 +53,8 @@ macro_rules! booking_cols {
 macro_rules! resident_cols {
     () => {
         "res.id AS res_id, res.pnr AS res_pnr, res.name AS res_name, res.phone AS res_phone, res.email AS res_email, \
-         res.notify_sms AS res_notify_sms, res.notify_email AS res_notify_email"
+         res.notify_sms AS res_notify_sms, res.notify_email AS res_notify_email, \
+         res.remind_sms AS res_remind_sms, res.remind_email AS res_remind_email"
     };
 }
 macro_rules! service_cols {
@@ -142,6 +145,7 @@ pub(crate) fn region(r: &impl Columns) -> sqlx::Result<Region> {
         id: r.uuid("r_id")?.into(),
         name: r.text("r_name")?,
         notify_on_staff_cancel: r.flag("r_notify_on_staff_cancel")?,
+        reminders: r.text("r_reminder_policy")?.parse().map_err(corrupt)?,
     })
 }
 
@@ -152,6 +156,7 @@ pub(crate) fn unit(r: &impl Columns) -> sqlx::Result<Unit> {
         name: r.text("u_name")?,
         phone: r.opt_text("u_phone")?,
         address: r.opt_text("u_address")?,
+        reminders: r.text("u_reminder_policy")?.parse().map_err(corrupt)?,
     })
 }
 
@@ -269,6 +274,10 @@ pub(crate) fn resident(r: &impl Columns) -> sqlx::Result<Resident> {
             sms: r.flag("res_notify_sms")?,
             email: r.flag("res_notify_email")?,
         },
+        reminders: NotificationChoices {
+            sms: r.flag("res_remind_sms")?,
+            email: r.flag("res_remind_email")?,
+        },
     })
 }
 
@@ -355,13 +364,26 @@ pub(crate) fn block_on(
 }
 
 pub(crate) fn outbox_entry(r: &impl Columns) -> sqlx::Result<tidbok_domain::ports::OutboxEntry> {
+    use tidbok_domain::ports::{OutboxPayload, Outgoing};
+    let id = r.uuid("id")?;
+    let channel = word(r, "channel")?;
+    let payload = match r.text("kind")?.as_str() {
+        "reminder" => OutboxPayload::Reminder {
+            booking_id: r.uuid("booking_id")?.into(),
+            visit_starts_at: r.instant("visit_starts_at")?,
+        },
+        _ => OutboxPayload::Notice(Outgoing {
+            id,
+            channel,
+            recipient: r.text("recipient")?,
+            subject: r.text("subject")?,
+            body: r.text("body")?,
+        }),
+    };
     Ok(tidbok_domain::ports::OutboxEntry {
-        id: r.uuid("id")?,
-        message_id: r.uuid("message_id")?,
-        channel: word(r, "channel")?,
-        recipient: r.text("recipient")?,
-        subject: r.text("subject")?,
-        body: r.text("body")?,
+        id,
+        channel,
         attempts: u32::try_from(r.int("attempts")?).map_err(corrupt)?,
+        payload,
     })
 }

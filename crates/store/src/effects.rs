@@ -1,6 +1,7 @@
 //! What a change writes beside itself, in its own transaction: the
-//! resident's inbox message, its outbox rows (one per channel) and the
-//! access-log lines of the staff who made it (rule 10).
+//! resident's inbox message, its outbox rows (one per channel), the
+//! access-log lines of the staff who made it (rule 10), and the reminders of
+//! the booking it makes (rule 14).
 //!
 //! PostgreSQL's online booking writes the same rows from inside its one
 //! statement (`booking/online.rs`); these are the statements every other
@@ -48,7 +49,7 @@ pub(crate) async fn write_effects(tx: &mut Tx, effects: &Effects) -> sqlx::Resul
     for a in &effects.access {
         insert_access(tx, a).await?;
     }
-    Ok(())
+    crate::outbox::insert_reminders(tx, &effects.reminders).await
 }
 
 /// Appends one access-log line.

@@ -33,8 +33,8 @@ const INBOX: &str = concat!(
 const INBOX_MESSAGE: &str = concat!("SELECT ", message_cols!(), " FROM inbox_messages m WHERE m.id = $1");
 const MARK_READ: &str = "UPDATE inbox_messages SET read_at = COALESCE(read_at, $3) WHERE id = $1 AND resident_id = $2";
 const WAS_NOTIFIED: &str = "SELECT COUNT(*) AS n FROM inbox_messages WHERE booking_id = $1";
-const UPDATE_CONTACT: &str =
-    "UPDATE residents SET phone = $2, email = $3, notify_sms = $4, notify_email = $5 WHERE id = $1";
+const UPDATE_CONTACT: &str = "UPDATE residents SET phone = $2, email = $3, notify_sms = $4, notify_email = $5, \
+     remind_sms = $6, remind_email = $7 WHERE id = $1";
 
 #[async_trait::async_trait]
 impl InboxRepository for SqlStore {
@@ -78,6 +78,7 @@ impl InboxRepository for SqlStore {
         phone: Option<&str>,
         email: Option<&str>,
         notifications: NotificationChoices,
+        reminders: NotificationChoices,
     ) -> StoreResult<()> {
         query(UPDATE_CONTACT)
             .bind(resident.as_uuid())
@@ -85,6 +86,8 @@ impl InboxRepository for SqlStore {
             .bind(email)
             .bind(notifications.sms)
             .bind(notifications.email)
+            .bind(reminders.sms)
+            .bind(reminders.email)
             .execute(&self.db)
             .await
             .map_err(db_error)?;

@@ -416,6 +416,7 @@ pub mod fixture {
                 id: RegionId::generate(),
                 name: "Region Test".into(),
                 notify_on_staff_cancel: true,
+                reminders: Default::default(),
             };
             store.insert_region(&region).await.expect("region");
             let unit = Unit {
@@ -424,6 +425,7 @@ pub mod fixture {
                 name: "Vårdcentralen Test".into(),
                 phone: Some("040-123 45".into()),
                 address: None,
+                reminders: Default::default(),
             };
             store.insert_unit(&unit).await.expect("unit");
             let practitioner = Practitioner {

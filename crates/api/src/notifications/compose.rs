@@ -3,7 +3,7 @@
 //! holds the subject on its first line, then `=== body ===` and the inbox and
 //! e-mail text, then `=== sms ===` and the short SMS text.
 
-use chrono::Locale;
+use chrono::{DateTime, Locale, Utc};
 use minijinja::{context, Environment};
 use tidbok_domain::notify::{Composed, Composer};
 use tidbok_domain::time::ZONE;
@@ -21,10 +21,13 @@ macro_rules! swedish {
 /// Swedish message texts.
 pub struct TemplateComposer {
     env: Environment<'static>,
+    /// Where residents reach the web app, for links in messages.
+    public_url: String,
 }
 
 impl TemplateComposer {
-    pub fn swedish() -> Self {
+    /// `public_url`: where residents reach the web app (links in reminders).
+    pub fn swedish(public_url: &str) -> Self {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         for (name, source) in swedish!(
@@ -34,11 +37,40 @@ impl TemplateComposer {
             "booked_by_staff",
             "rebooked_by_staff",
             "cancelled_by_staff",
-            "voided_by_staff"
+            "voided_by_staff",
+            "reminder"
         ) {
             env.add_template(name, source).expect("the built-in templates parse");
         }
-        Self { env }
+        Self {
+            env,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    fn render_reminder(
+        &self,
+        booking: &BookingDetails,
+        cancel_online_until: Option<DateTime<Utc>>,
+    ) -> Result<Composed, minijinja::Error> {
+        let local = booking.slot.starts_at.with_timezone(&ZONE);
+        // Deliberately no reason for visit and no message: a reminder may be
+        // read on a lock screen (rule 14).
+        let text = self.env.get_template("reminder")?.render(context! {
+            unit => booking.unit.name,
+            phone => booking.unit.phone,
+            address => booking.unit.address,
+            type => booking.appointment_type.name,
+            date => local.format_localized("%A %-d %B %Y", Locale::sv_SE).to_string(),
+            time => local.format("%H:%M").to_string(),
+            minutes => booking.slot.length_minutes(),
+            cancel_until => cancel_online_until.map(|t| {
+                let t = t.with_timezone(&ZONE);
+                t.format_localized("%A %-d %B kl. %H:%M", Locale::sv_SE).to_string()
+            }),
+            link => format!("{}/bookings?booking={}", self.public_url, booking.booking.id),
+        })?;
+        Ok(split(&text))
     }
 
     fn render(&self, kind: NotificationKind, booking: &BookingDetails) -> Result<Composed, minijinja::Error> {
@@ -56,13 +88,34 @@ impl TemplateComposer {
             minutes => booking.slot.length_minutes(),
             cancelable => matches!(policy, PortalPolicy::Cancelable | PortalPolicy::SelfService),
         })?;
-        let (subject, rest) = text.split_once(BODY).unwrap_or((&text, ""));
-        let (body, sms) = rest.split_once(SMS).unwrap_or((rest, ""));
-        Ok(Composed {
-            subject: subject.trim().to_owned(),
-            body: body.trim().to_owned() + "\n",
-            sms: sms.trim().to_owned(),
-        })
+        Ok(split(&text))
+    }
+}
+
+/// A rendered template's subject, body and SMS.
+fn split(text: &str) -> Composed {
+    let (subject, rest) = text.split_once(BODY).unwrap_or((text, ""));
+    let (body, sms) = rest.split_once(SMS).unwrap_or((rest, ""));
+    Composed {
+        subject: subject.trim().to_owned(),
+        body: body.trim().to_owned() + "\n",
+        sms: sms.trim().to_owned(),
+    }
+}
+
+/// The plain line sent when a template fails (it never should).
+fn fallback(booking: &BookingDetails) -> Composed {
+    let local = booking.slot.starts_at.with_timezone(&ZONE);
+    let line = format!(
+        "{}: {} {}",
+        booking.unit.name,
+        booking.appointment_type.name,
+        local.format("%Y-%m-%d %H:%M")
+    );
+    Composed {
+        subject: line.clone(),
+        body: line.clone(),
+        sms: line,
     }
 }
 
@@ -70,18 +123,14 @@ impl Composer for TemplateComposer {
     fn compose(&self, kind: NotificationKind, booking: &BookingDetails) -> Composed {
         self.render(kind, booking).unwrap_or_else(|e| {
             tracing::error!(kind = kind.as_str(), error = %e, "a message template failed; sending a plain text");
-            let local = booking.slot.starts_at.with_timezone(&ZONE);
-            let line = format!(
-                "{}: {} {}",
-                booking.unit.name,
-                booking.appointment_type.name,
-                local.format("%Y-%m-%d %H:%M")
-            );
-            Composed {
-                subject: line.clone(),
-                body: line.clone(),
-                sms: line,
-            }
+            fallback(booking)
+        })
+    }
+
+    fn reminder(&self, booking: &BookingDetails, cancel_online_until: Option<DateTime<Utc>>) -> Composed {
+        self.render_reminder(booking, cancel_online_until).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the reminder template failed; sending a plain text");
+            fallback(booking)
         })
     }
 }
@@ -143,13 +192,14 @@ mod tests {
                 name: "Vårdcentralen Nöbbelöv".into(),
                 phone: Some("046-15 25 35".into()),
                 address: None,
+                reminders: Default::default(),
             },
         }
     }
 
     #[test]
     fn every_kind_renders_a_subject_body_and_sms_in_swedish() {
-        let composer = TemplateComposer::swedish();
+        let composer = TemplateComposer::swedish("https://tidbok.example.se/");
         for kind in NotificationKind::ALL {
             let m = composer
                 .render(*kind, &booking(PortalPolicy::Cancelable))
@@ -167,7 +217,7 @@ mod tests {
 
     #[test]
     fn a_staff_booking_says_whether_it_can_be_cancelled_online() {
-        let composer = TemplateComposer::swedish();
+        let composer = TemplateComposer::swedish("https://tidbok.example.se/");
         let cancelable = composer
             .render(NotificationKind::BookedByStaff, &booking(PortalPolicy::Cancelable))
             .unwrap();
@@ -177,5 +227,38 @@ mod tests {
         assert!(cancelable.body.contains("avboka tiden här i e-tjänsterna"));
         assert!(!visible.body.contains("avboka tiden här"));
         assert!(cancelable.body.contains("Ta med legitimation."));
+    }
+
+    #[test]
+    fn a_reminder_names_time_place_and_phone_and_never_the_reason_or_message() {
+        let composer = TemplateComposer::swedish("https://tidbok.example.se/");
+        let mut b = booking(PortalPolicy::SelfService);
+        b.booking.reason_for_visit = Some(ReasonForVisit::parse("Ont i magen sedan i fredags").unwrap());
+        b.booking.message = Some(BookingMessage::parse("Jag är rädd för sprutor").unwrap());
+        b.unit.address = Some("Storgatan 1, Lund".into());
+        let until = b.slot.starts_at - chrono::Duration::hours(24);
+        let m = composer.render_reminder(&b, Some(until)).unwrap();
+        let link = format!("https://tidbok.example.se/bookings?booking={}", b.booking.id);
+        for text in [&m.subject, &m.body, &m.sms] {
+            assert!(!text.contains("Ont i magen") && !text.contains("sprutor"), "{text}");
+        }
+        assert!(
+            m.subject.contains("tisdag 2 juni 2026") && m.subject.contains("08:30"),
+            "{}",
+            m.subject
+        );
+        for text in [&m.body, &m.sms] {
+            assert!(
+                text.contains("Vårdcentralen Nöbbelöv") && text.contains("Storgatan 1, Lund"),
+                "{text}"
+            );
+            assert!(text.contains("måndag 1 juni kl. 08:30"), "until when: {text}");
+            assert!(text.contains(&link), "{text}");
+        }
+        assert!(m.body.contains("046-15 25 35"));
+        assert!(m.sms.chars().count() <= 320, "two SMS at most: {}", m.sms);
+        let phone_only = composer.render_reminder(&b, None).unwrap();
+        assert!(!phone_only.body.contains("Avboka eller boka om"), "{}", phone_only.body);
+        assert!(phone_only.sms.contains("Ring 046-15 25 35"), "{}", phone_only.sms);
     }
 }

@@ -8,7 +8,7 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
-use tidbok_domain::ports::OutboxEntry;
+use tidbok_domain::ports::Outgoing;
 
 /// Why a delivery failed: worth retrying, or never going to work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,7 +21,7 @@ pub enum DeliveryError {
 
 #[async_trait]
 pub trait Transport: Send + Sync {
-    async fn send(&self, entry: &OutboxEntry) -> Result<(), DeliveryError>;
+    async fn send(&self, entry: &Outgoing) -> Result<(), DeliveryError>;
 }
 
 /// E-mail over SMTP.
@@ -46,7 +46,7 @@ impl SmtpTransport {
 
 #[async_trait]
 impl Transport for SmtpTransport {
-    async fn send(&self, entry: &OutboxEntry) -> Result<(), DeliveryError> {
+    async fn send(&self, entry: &Outgoing) -> Result<(), DeliveryError> {
         let to = entry
             .recipient
             .parse()
@@ -97,7 +97,7 @@ impl SmsGateway {
 
 #[async_trait]
 impl Transport for SmsGateway {
-    async fn send(&self, entry: &OutboxEntry) -> Result<(), DeliveryError> {
+    async fn send(&self, entry: &Outgoing) -> Result<(), DeliveryError> {
         let response = self
             .client
             .post(&self.url)
@@ -141,7 +141,7 @@ impl FolderSink {
 
 #[async_trait]
 impl Transport for FolderSink {
-    async fn send(&self, entry: &OutboxEntry) -> Result<(), DeliveryError> {
+    async fn send(&self, entry: &Outgoing) -> Result<(), DeliveryError> {
         let name = format!("{}-{}.txt", entry.id, entry.channel);
         let text = format!(
             "To: {}\nChannel: {}\nSubject: {}\n\n{}",

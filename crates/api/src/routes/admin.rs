@@ -7,7 +7,7 @@ use crate::caller::StaffCaller;
 use crate::dto::validate;
 use crate::dto_staff::*;
 use crate::extract::ApiJson;
-use crate::problem::{ApiError, Problem, ProblemType};
+use crate::problem::{ApiError, FieldCode, Problem, ProblemType};
 use crate::state::AppState;
 use actix_web::{get, post, put, web, HttpMessage, HttpRequest, HttpResponse};
 use tidbok_domain::ports::AccessLogFilter;
@@ -102,6 +102,79 @@ pub async fn update_region(
         .set_notify_on_staff_cancel(&staff, body.notify_on_staff_cancel)
         .await?;
     Ok(web::Json((&region).into()))
+}
+
+/// The region's reminders before each visit (rule 14; regional admins).
+/// Every unit without reminders of its own takes them from the next
+/// booking on; bookings already made keep the reminders planned for them.
+#[utoipa::path(tag = "admin", operation_id = "updateRegionReminders", security(("bearer" = [])),
+    request_body = RegionRemindersRequest,
+    responses((status = 200, description = "Changed", body = RegionResponse)))]
+#[put("/region/reminders")]
+pub async fn update_region_reminders(
+    state: web::Data<AppState>,
+    StaffCaller(staff): StaffCaller,
+    body: ApiJson<RegionRemindersRequest>,
+) -> Json<RegionResponse> {
+    let policy = policy("reminders", &body.reminders)?;
+    let region = state.admin.set_region_reminders(&staff, policy).await?;
+    Ok(web::Json((&region).into()))
+}
+
+/// A unit's reminders before each visit (rule 14): its own or its region's
+/// (staff of the unit, its admins and the region's).
+#[utoipa::path(tag = "admin", operation_id = "getUnitReminders", security(("bearer" = [])),
+    params(("unit_id" = Uuid, Path, description = "The unit")),
+    responses((status = 200, description = "The unit's reminders", body = UnitReminderSettings)))]
+#[get("/units/{unit_id}/reminder-settings")]
+pub async fn unit_reminders(
+    state: web::Data<AppState>,
+    StaffCaller(staff): StaffCaller,
+    path: web::Path<Uuid>,
+) -> Json<UnitReminderSettings> {
+    let r = state
+        .admin
+        .unit_reminders(&staff, UnitId::from_uuid(path.into_inner()))
+        .await?;
+    Ok(web::Json((&r).into()))
+}
+
+/// Give a unit reminders of its own, or let it follow its region's again
+/// (the unit's admins and the region's). Applies from the next booking on.
+#[utoipa::path(tag = "admin", operation_id = "putUnitReminders", security(("bearer" = [])),
+    params(("unit_id" = Uuid, Path, description = "The unit")),
+    request_body = UnitRemindersRequest,
+    responses((status = 200, description = "The unit's reminders", body = UnitReminderSettings)))]
+#[put("/units/{unit_id}/reminder-settings")]
+pub async fn put_unit_reminders(
+    state: web::Data<AppState>,
+    StaffCaller(staff): StaffCaller,
+    path: web::Path<Uuid>,
+    body: ApiJson<UnitRemindersRequest>,
+) -> Json<UnitReminderSettings> {
+    let own = match (body.own, &body.reminders) {
+        (true, Some(list)) => Some(policy("reminders", list)?),
+        (true, None) => {
+            return Err(ApiError::field(
+                "reminders",
+                FieldCode::Required,
+                "a unit's own reminders need the list",
+            ))
+        }
+        (false, Some(_)) => {
+            return Err(ApiError::field(
+                "reminders",
+                FieldCode::OneOf,
+                "a unit that follows its region takes no list of its own",
+            ))
+        }
+        (false, None) => None,
+    };
+    let r = state
+        .admin
+        .set_unit_reminders(&staff, UnitId::from_uuid(path.into_inner()), own)
+        .await?;
+    Ok(web::Json((&r).into()))
 }
 
 async fn service_response(

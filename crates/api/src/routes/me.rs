@@ -93,7 +93,14 @@ pub async fn update_settings(
         email: body.email_enabled,
     };
     let me = caller.recorded(&state).await?;
-    let updated = state.portal.update_contact(&me, phone, email, choices).await?;
+    let reminders = NotificationChoices {
+        sms: body.sms_reminders.unwrap_or(me.reminders.sms),
+        email: body.email_reminders.unwrap_or(me.reminders.email),
+    };
+    let updated = state
+        .portal
+        .update_contact(&me, phone, email, choices, reminders)
+        .await?;
     Ok(web::Json((&updated).into()))
 }
 

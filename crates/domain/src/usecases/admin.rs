@@ -9,6 +9,7 @@ use crate::ids::*;
 use crate::model::*;
 use crate::pnr::PersonalIdentityNumber;
 use crate::ports::*;
+use crate::reminders::ReminderPolicy;
 use crate::staff::{Permission, StaffMember};
 use crate::time::local_date;
 use std::sync::Arc;
@@ -98,6 +99,50 @@ impl AdminConsole {
         };
         self.store.update_region(&region).await?;
         Ok(region)
+    }
+
+    /// Rule 14: the region's reminders (regional admins); every unit that
+    /// follows its region takes them along.
+    pub async fn set_region_reminders(&self, staff: &StaffMember, policy: ReminderPolicy) -> DeskResult<Region> {
+        let region = self.region_for(staff)?;
+        self.store.set_region_reminders(region, &policy).await?;
+        self.store.region(region).await?.ok_or(DeskError::NotFound)
+    }
+
+    /// Rule 14: a unit's reminders: whether it has its own, what they are,
+    /// and its region's (staff of the unit and the region's admins).
+    pub async fn unit_reminders(&self, staff: &StaffMember, unit: UnitId) -> DeskResult<UnitReminders> {
+        let unit = self.store.unit(unit).await?.ok_or(DeskError::NotFound)?;
+        if !(staff.may(Permission::ViewHorizon, &unit)
+            || staff.may(Permission::AdministerUnit, &unit)
+            || staff.may(Permission::AdministerRegion, &unit))
+        {
+            return Err(DeskError::Forbidden);
+        }
+        let own = self.store.unit_has_own_reminders(unit.id).await?;
+        let region = self.store.region(unit.region_id).await?.ok_or(DeskError::NotFound)?;
+        Ok(UnitReminders {
+            policy: unit.reminders.clone(),
+            own,
+            region: region.reminders,
+            unit,
+        })
+    }
+
+    /// Rule 14: gives a unit reminders of its own, or (`None`) its region's
+    /// again (the unit's admins and the region's).
+    pub async fn set_unit_reminders(
+        &self,
+        staff: &StaffMember,
+        unit: UnitId,
+        own: Option<ReminderPolicy>,
+    ) -> DeskResult<UnitReminders> {
+        let found = self.store.unit(unit).await?.ok_or(DeskError::NotFound)?;
+        if !(staff.may(Permission::AdministerUnit, &found) || staff.may(Permission::AdministerRegion, &found)) {
+            return Err(DeskError::Forbidden);
+        }
+        self.store.set_unit_reminders(unit, own.as_ref()).await?;
+        self.unit_reminders(staff, unit).await
     }
 
     /// The services of a unit as the admin sees them.
@@ -211,4 +256,16 @@ impl AdminConsole {
         let unit = self.unit_for(staff, unit, Permission::ReadAccessLog).await?;
         Ok(self.store.unit_access_log(unit.id, filter).await?)
     }
+}
+
+/// A unit's reminders as its settings page shows them (rule 14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitReminders {
+    pub unit: Unit,
+    /// What applies at the unit.
+    pub policy: ReminderPolicy,
+    /// Whether that is the unit's own (else its region's).
+    pub own: bool,
+    /// The region's, which the unit follows unless it has its own.
+    pub region: ReminderPolicy,
 }

@@ -65,8 +65,10 @@ pub(crate) fn rebooked(current: &BookingDetails, rebooking: &Rebooking, target: 
     }
 }
 
-/// The effects of a change: the resident's notice of `kind` and the given
-/// access-log lines. A booking the portal never shows gets no notice (rule 21).
+/// The effects of a change: the resident's notice of `kind`, the given
+/// access-log lines, and the reminders of a booking it leaves booked (rule
+/// 14). A booking the portal never shows gets no notice and no reminder
+/// (rule 21).
 pub(crate) fn effects_for(
     composer: &dyn Composer,
     kind: NotificationKind,
@@ -79,5 +81,9 @@ pub(crate) fn effects_for(
         let composed = composer.compose(kind, after);
         notice(kind, resident, Some(after.booking.id), composed, now)
     });
-    Effects { notice, access }
+    Effects {
+        notice,
+        access,
+        reminders: crate::reminders::for_booking(after, now),
+    }
 }

@@ -551,13 +551,16 @@ impl ResidentPortal {
         self.inbox_message(resident, id).await
     }
 
-    /// Notification settings: a channel can be on only with an address for it.
+    /// Notification settings: a channel can be on only with an address for
+    /// it; reminders (rule 14) go by the channels that are on, unless the
+    /// resident switches them off per channel.
     pub async fn update_contact(
         &self,
         resident: &Resident,
         phone: Option<PhoneNumber>,
         email: Option<EmailAddress>,
         choices: NotificationChoices,
+        reminders: NotificationChoices,
     ) -> PortalResult<Resident> {
         if choices.sms && phone.is_none() {
             return Err(PortalError::ContactRequired(Channel::Sms));
@@ -571,9 +574,62 @@ impl ResidentPortal {
                 phone.as_ref().map(|p| p.as_str()),
                 email.as_ref().map(|e| e.as_str()),
                 choices,
+                reminders,
             )
             .await?;
         self.store.resident(resident.id).await?.ok_or(PortalError::NotFound)
+    }
+
+    /// A reminder that has come due (rule 14), written now: to the
+    /// resident's current address for `channel`, if they still want
+    /// reminders there, from the booking as it is now. Whether it may still
+    /// go out (the booking still booked at that start) the store settles
+    /// when it is handed over (`OutboxRepository::begin_send`).
+    pub async fn due_reminder(
+        &self,
+        id: uuid::Uuid,
+        channel: Channel,
+        booking: BookingId,
+    ) -> PortalResult<DueReminder> {
+        let Some((details, resident)) = self.store.booking_with_resident(booking).await? else {
+            return Ok(DueReminder::Skip);
+        };
+        let wanted = match channel {
+            Channel::Email => resident.notifications.email && resident.reminders.email,
+            Channel::Sms => resident.notifications.sms && resident.reminders.sms,
+        };
+        let recipient = match channel {
+            Channel::Email => resident.email.clone(),
+            Channel::Sms => resident.phone.clone(),
+        };
+        let Some(recipient) = recipient.filter(|_| wanted) else {
+            return Ok(DueReminder::Skip);
+        };
+        let now = self.clock.now();
+        let service = self
+            .service_access(details.unit.id, OnlineService::CancelRebookOnline, &resident)
+            .await?;
+        let starts_at = details.slot.starts_at;
+        let cancel_until = rules::online_cancel_allowed(
+            &details.booking,
+            starts_at,
+            details.appointment_type.policy,
+            service,
+            now,
+        )
+        .is_ok()
+        .then(|| starts_at - crate::time::online_change_cutoff());
+        let composed = self.composer.reminder(&details, cancel_until);
+        Ok(DueReminder::Send(Outgoing {
+            id,
+            channel,
+            recipient,
+            subject: composed.subject,
+            body: match channel {
+                Channel::Email => composed.body,
+                Channel::Sms => composed.sms,
+            },
+        }))
     }
 
     /// Loggutdrag: who accessed the resident's data, newest first, with the
@@ -739,6 +795,16 @@ impl ResidentPortal {
         let in_selection = restricted && self.store.in_selection(unit_id, service, &resident.pnr).await?;
         Ok(rules::service_available(setting, || in_selection))
     }
+}
+
+/// What becomes of a reminder that has come due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DueReminder {
+    /// Send this (if the store still agrees when it is handed over).
+    Send(Outgoing),
+    /// Not sent: the resident has switched the channel off or has no
+    /// address for it.
+    Skip,
 }
 
 fn flags(details: BookingDetails, service: Result<(), ServiceNotActive>, now: DateTime<Utc>) -> ResidentBooking {

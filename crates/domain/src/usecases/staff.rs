@@ -10,6 +10,7 @@ use crate::model::*;
 use crate::notify::{notifies, Composer};
 use crate::pnr::{PersonalIdentityNumber, PnrError};
 use crate::ports::*;
+use crate::reminders;
 use crate::schedule::{plan_dates, plan_publication, BlockError, PlannedSlot, ScheduleBlock};
 use crate::staff::{Permission, StaffMember};
 use crate::text::{BookingMessage, CancellationReason, ReasonForVisit};
@@ -375,6 +376,7 @@ impl StaffDesk {
             Effects {
                 notice: None,
                 access: vec![self.access(staff, unit.id, AccessAction::RecordAfterTheFact, resident.id, Some(id))],
+                reminders: Vec::new(),
             }
         } else {
             effects_for(
@@ -507,7 +509,11 @@ impl StaffDesk {
                 access,
             )
         } else {
-            Effects { notice: None, access }
+            Effects {
+                notice: None,
+                access,
+                reminders: Vec::new(),
+            }
         };
         self.store.cancel(id, &cancellation, &effects).await?;
         self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)
@@ -519,6 +525,7 @@ impl StaffDesk {
         let effects = Effects {
             notice: None,
             access: vec![self.access(staff, current.unit.id, AccessAction::MarkArrived, resident.id, Some(id))],
+            reminders: Vec::new(),
         };
         self.change_status(id, BookingStatus::Arrived, staff, &effects).await
     }
@@ -554,7 +561,11 @@ impl StaffDesk {
                 access,
             )
         } else {
-            Effects { notice: None, access }
+            Effects {
+                notice: None,
+                access,
+                reminders: Vec::new(),
+            }
         };
         self.change_status(id, BookingStatus::EnteredInError, staff, &effects)
             .await
@@ -589,6 +600,15 @@ impl StaffDesk {
         hidden: bool,
     ) -> DeskResult<(BookingDetails, Resident)> {
         let (current, resident) = self.booking_for(staff, id).await?;
+        // Shown again: the visit gets its reminders from now on (hiding it
+        // cancels them, in the store). Already shown: it has them.
+        let reminders = if current.booking.hidden_in_portal && !hidden {
+            let mut after = current.clone();
+            after.booking.hidden_in_portal = false;
+            reminders::for_booking(&after, self.clock.now())
+        } else {
+            Vec::new()
+        };
         let effects = Effects {
             notice: None,
             access: vec![self.access(
@@ -598,6 +618,7 @@ impl StaffDesk {
                 resident.id,
                 Some(id),
             )],
+            reminders,
         };
         self.store.set_hidden_in_portal(id, hidden, &effects).await?;
         self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)

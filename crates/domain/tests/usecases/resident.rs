@@ -326,6 +326,7 @@ async fn a_confirmation_is_delivered_by_each_channel_the_resident_chose() {
             Some(PhoneNumber::parse("070-123 45 67").expect("phone")),
             Some(EmailAddress::parse("anna@example.se").expect("e-mail")),
             NotificationChoices { sms: true, email: true },
+            NotificationChoices { sms: true, email: true },
         )
         .await
         .expect("settings");
@@ -1338,6 +1339,7 @@ async fn notification_settings_are_stored_with_their_addresses() {
                 sms: true,
                 email: false,
             },
+            NotificationChoices { sms: true, email: true },
         )
         .await
         .expect("saved");
@@ -1369,11 +1371,18 @@ async fn a_channel_cannot_be_turned_on_without_its_address() {
                 sms: true,
                 email: false,
             },
+            NotificationChoices { sms: true, email: true },
         )
         .await;
     let email = env
         .portal()
-        .update_contact(&anna, Some(phone), None, NotificationChoices { sms: true, email: true })
+        .update_contact(
+            &anna,
+            Some(phone),
+            None,
+            NotificationChoices { sms: true, email: true },
+            NotificationChoices { sms: true, email: true },
+        )
         .await;
 
     assert_matches!(sms, Err(PortalError::ContactRequired(Channel::Sms)));

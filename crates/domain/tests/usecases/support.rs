@@ -71,6 +71,15 @@ impl Composer for Texts {
             sms: format!("{kind} {}", booking.slot.starts_at),
         }
     }
+
+    fn reminder(&self, booking: &BookingDetails, cancel_online_until: Option<DateTime<Utc>>) -> Composed {
+        let until = cancel_online_until.map_or("call".to_owned(), |t| t.to_string());
+        Composed {
+            subject: format!("reminder {}", booking.slot.starts_at),
+            body: format!("reminder {} until {until}", booking.slot.starts_at),
+            sms: format!("reminder sms {} until {until}", booking.slot.starts_at),
+        }
+    }
 }
 
 /// One test's world: its own database, the fixture of
@@ -122,6 +131,7 @@ impl Env {
             name: "Vårdcentralen Utan Tjänster".into(),
             phone: None,
             address: None,
+            reminders: Default::default(),
         };
         self.store().insert_unit(&unit).await.expect("unit");
         unit

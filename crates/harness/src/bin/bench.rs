@@ -58,6 +58,14 @@ struct Args {
     /// gives every round and the median.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
+    /// Another `tidbok` binary (an earlier build, same migrations) to compare
+    /// with: both serve the same region and take turns on the searches, my
+    /// bookings and booking (each build 2 × `--rounds` turns, in A B B A
+    /// order); the report
+    /// gives each build's throughput and the server's CPU time per request.
+    /// Only the comparison runs.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
 }
 
 struct Ctx {
@@ -266,6 +274,14 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
+    let plan = BookingPlan {
+        slots: Arc::new(region.slots.clone()),
+        queue: Arc::new(Mutex::new(book_plan.clone())),
+        booked: Arc::default(),
+        per_type: Arc::default(),
+        tokens: booker_tokens.clone(),
+    };
+
     if args.hold > 0 {
         let free_slots: Vec<Uuid> = book_plan.iter().map(|(a, _)| region.slots[*a].id).collect();
         let hold = json!({
@@ -283,6 +299,25 @@ async fn main() -> anyhow::Result<()> {
     let mut rows = Vec::new();
     let mut api_search = None;
     let all_offered = region.offered(0..shape.units);
+
+    if let Some(baseline) = &args.baseline {
+        let mut other = server.twin("baseline", baseline.clone(), out.join("baseline.log"))?;
+        other.start()?;
+        other.wait_ready(&ctx.client, Duration::from_secs(60)).await?;
+        let scenarios = Scenarios {
+            offered: &all_offered,
+            days: &region.days,
+            tokens: &booker_tokens,
+            plan: &plan,
+        };
+        let report = compare(&ctx, &server, &other, &scenarios, rounds).await?;
+        println!(
+            "\n== {} · {} slots · {} residents\n{report}",
+            args.db, total_slots, shape.residents
+        );
+        std::fs::write(out.join("compare.txt"), report)?;
+        return Ok(());
+    }
 
     // ---- search
     let search = search_probe(&ctx, &all_offered, 64, seconds, &booker_tokens).await;
@@ -320,40 +355,11 @@ async fn main() -> anyhow::Result<()> {
     api_search = api_search.or(Some(search));
 
     // ---- a date's free slots
-    let days = region.days.clone();
-    let slots_of_day = closed_loop(64, seconds, {
-        let ctx = (ctx.client.clone(), ctx.base.clone());
-        let offered = all_offered.clone();
-        let tokens = booker_tokens.clone();
-        move |c, n| {
-            let (client, base) = ctx.clone();
-            let (u, t) = offered[(c * 31 + n as usize * 17) % offered.len()];
-            let day = days[(c + n as usize * 7) % days.len()];
-            let token = tokens[(c + n as usize) % tokens.len()].clone();
-            async move {
-                Some(
-                    label(
-                        client
-                            .get(format!(
-                                "{base}/api/v1/units/{u}/appointment-types/{t}/slots?date={day}"
-                            ))
-                            .bearer_auth(token)
-                            .send()
-                            .await,
-                    )
-                    .await,
-                )
-            }
-        }
-    })
-    .await;
+    let slots_of_day = slots_of_a_date(&ctx, &all_offered, &region.days, &booker_tokens, seconds).await;
     rows.push(row("free slots of a date", 64, &slots_of_day, &server));
 
     // ---- book random free slots
-    let all_slots = Arc::new(region.slots.clone());
-    let per_type: Arc<Mutex<HashMap<(usize, u8), u32>>> = Arc::default();
-    let queue = Arc::new(Mutex::new(book_plan.clone()));
-    let booked: Arc<Mutex<Vec<(usize, Uuid, usize)>>> = Arc::default();
+    let all_slots = plan.slots.clone();
     // Each round: the API's booking, then the ceiling's, back to back.
     let ceiling_dir = work.join("ceiling");
     std::fs::create_dir_all(&ceiling_dir)?;
@@ -363,56 +369,7 @@ async fn main() -> anyhow::Result<()> {
     let per_round = ceiling_plan.len() / rounds;
     let mut book_rounds: Vec<(Outcome, Outcome)> = Vec::new();
     for round in 0..rounds {
-        let book = closed_loop(16, seconds, {
-            let ctx = (ctx.client.clone(), ctx.base.clone());
-            let tokens = booker_tokens.clone();
-            let slots = all_slots.clone();
-            let queue = queue.clone();
-            let booked = booked.clone();
-            let per_type = per_type.clone();
-            move |_, n| {
-                let (client, base) = ctx.clone();
-                let next = queue.lock().expect("queue").pop();
-                let choice = next.map(|(slot, target)| {
-                    let ty = slots[slot].ty;
-                    let mut counts = per_type.lock().expect("counts");
-                    let start = n as usize % tokens.len();
-                    let who = (0..tokens.len())
-                        .map(|k| (start + k) % tokens.len())
-                        .find(|w| counts.get(&(*w, ty)).copied().unwrap_or(0) < 2);
-                    if let Some(w) = who {
-                        *counts.entry((w, ty)).or_default() += 1;
-                    }
-                    (slot, target, who)
-                });
-                let tokens = tokens.clone();
-                let slots = slots.clone();
-                let booked = booked.clone();
-                async move {
-                    let (slot, target, who) = choice?;
-                    let who = who?;
-                    let response = client
-                    .post(format!("{base}/api/v1/me/bookings"))
-                    .bearer_auth(&tokens[who])
-                    .header("Idempotency-Key", Uuid::new_v4().to_string())
-                    .json(
-                        &json!({"slot_id": slots[slot].id, "reason_for_visit": "Provtagning", "terms_accepted": true}),
-                    )
-                    .send()
-                    .await;
-                    Some(match response {
-                        Ok(r) if r.status() == 201 => {
-                            let v: Value = r.json().await.ok()?;
-                            let id: Uuid = v["id"].as_str()?.parse().ok()?;
-                            booked.lock().expect("booked").push((who, id, target));
-                            "201".to_owned()
-                        }
-                        other => label(other).await,
-                    })
-                }
-            }
-        })
-        .await;
+        let book = book_free_slots(&ctx, &plan, seconds).await;
         let planned = &ceiling_plan[round * per_round..(round + 1) * per_round];
         let ceiling = match &cluster {
             Some(c) => {
@@ -451,7 +408,7 @@ async fn main() -> anyhow::Result<()> {
     rows.push(row("my bookings", 64, &mine, &server));
 
     // ---- rebook to another free slot of the same type, length and practitioner
-    let rebook_queue = Arc::new(Mutex::new(booked.lock().expect("booked").clone()));
+    let rebook_queue = Arc::new(Mutex::new(plan.booked.lock().expect("booked").clone()));
     let rebook = closed_loop(16, seconds, {
         let ctx = (ctx.client.clone(), ctx.base.clone());
         let tokens = booker_tokens.clone();
@@ -714,6 +671,218 @@ async fn search_probe(
     .await
 }
 
+/// A date's free slots for random units, types and dates, 64 clients.
+async fn slots_of_a_date(
+    ctx: &Ctx,
+    offered: &[(Uuid, Uuid)],
+    days: &[chrono::NaiveDate],
+    tokens: &Arc<Vec<String>>,
+    seconds: Duration,
+) -> Outcome {
+    let (client, base) = (ctx.client.clone(), ctx.base.clone());
+    let (offered, days, tokens) = (offered.to_vec(), days.to_vec(), tokens.clone());
+    closed_loop(64, seconds, move |c, n| {
+        let (u, t) = offered[(c * 31 + n as usize * 17) % offered.len()];
+        let day = days[(c + n as usize * 7) % days.len()];
+        let token = tokens[(c + n as usize) % tokens.len()].clone();
+        let request = client
+            .get(format!(
+                "{base}/api/v1/units/{u}/appointment-types/{t}/slots?date={day}"
+            ))
+            .bearer_auth(token);
+        async move { Some(label(request.send().await).await) }
+    })
+    .await
+}
+
+/// What the booking scenario shares between its rounds (and between the two
+/// builds of a comparison): the planned pairs of free slots (one to book, one
+/// to rebook to later), each used once; how many bookings of a type each
+/// booker holds (at most two: the cap is three and one may be pre-booked);
+/// and the bookings made, for the rebooking scenario.
+struct BookingPlan {
+    slots: Arc<Vec<tidbok_harness::region::Slot>>,
+    queue: Arc<Mutex<Vec<(usize, usize)>>>,
+    booked: Arc<Mutex<Vec<(usize, Uuid, usize)>>>,
+    per_type: Arc<Mutex<HashMap<(usize, u8), u32>>>,
+    tokens: Arc<Vec<String>>,
+}
+
+/// Books the plan's next free slots, 16 clients, until `seconds` pass or the
+/// plan runs out.
+async fn book_free_slots(ctx: &Ctx, plan: &BookingPlan, seconds: Duration) -> Outcome {
+    let (client, base) = (ctx.client.clone(), ctx.base.clone());
+    let tokens = plan.tokens.clone();
+    let slots = plan.slots.clone();
+    let queue = plan.queue.clone();
+    let booked = plan.booked.clone();
+    let per_type = plan.per_type.clone();
+    closed_loop(16, seconds, move |_, n| {
+        let next = queue.lock().expect("queue").pop();
+        let choice = next.map(|(slot, target)| {
+            let ty = slots[slot].ty;
+            let mut counts = per_type.lock().expect("counts");
+            let start = n as usize % tokens.len();
+            let who = (0..tokens.len())
+                .map(|k| (start + k) % tokens.len())
+                .find(|w| counts.get(&(*w, ty)).copied().unwrap_or(0) < 2);
+            if let Some(w) = who {
+                *counts.entry((w, ty)).or_default() += 1;
+            }
+            (slot, target, who)
+        });
+        let request = choice.and_then(|(slot, target, who)| {
+            let who = who?;
+            let request = client
+                .post(format!("{base}/api/v1/me/bookings"))
+                .bearer_auth(&tokens[who])
+                .header("Idempotency-Key", Uuid::new_v4().to_string())
+                .json(&json!({"slot_id": slots[slot].id, "reason_for_visit": "Provtagning", "terms_accepted": true}));
+            Some((request, who, target))
+        });
+        let booked = booked.clone();
+        async move {
+            let (request, who, target) = request?;
+            Some(match request.send().await {
+                Ok(r) if r.status() == 201 => {
+                    let v: Value = r.json().await.ok()?;
+                    let id: Uuid = v["id"].as_str()?.parse().ok()?;
+                    booked.lock().expect("booked").push((who, id, target));
+                    "201".to_owned()
+                }
+                other => label(other).await,
+            })
+        }
+    })
+    .await
+}
+
+/// The inputs of the scenarios a comparison runs.
+struct Scenarios<'a> {
+    offered: &'a [(Uuid, Uuid)],
+    days: &'a [chrono::NaiveDate],
+    tokens: &'a Arc<Vec<String>>,
+    plan: &'a BookingPlan,
+}
+
+/// The two builds take turns on each scenario, `rounds` pairs in A B B A
+/// order (so a drift of the host's speed falls on both alike); each turn
+/// gives throughput and the server's CPU time per request. Returns the
+/// report: every turn, each build's median and the ratio of the medians.
+async fn compare(
+    ctx: &Ctx,
+    current: &Server,
+    baseline: &Server,
+    s: &Scenarios<'_>,
+    rounds: usize,
+) -> anyhow::Result<String> {
+    let builds = [("this build", current), ("baseline", baseline)];
+    let names = [
+        "available dates, 8 weeks (64 clients)",
+        "free slots of a date (64 clients)",
+        "my bookings (64 clients)",
+        "book a random free slot (16 clients)",
+    ];
+    let mut rows = Vec::new();
+    let mut summary = Vec::new();
+    for (scenario, name) in names.iter().enumerate() {
+        // Per build: (req/s, CPU µs per request) of each turn.
+        let mut turns: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
+        for round in 0..rounds * 2 {
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for b in order {
+                let server = builds[b].1;
+                let ctx = Ctx {
+                    client: ctx.client.clone(),
+                    base: server.base(),
+                    seconds: ctx.seconds,
+                };
+                let cpu_before = server.cpu_time().context("the server's CPU time")?;
+                let outcome = match scenario {
+                    0 => search_probe(&ctx, s.offered, 64, ctx.seconds, s.tokens).await,
+                    1 => slots_of_a_date(&ctx, s.offered, s.days, s.tokens, ctx.seconds).await,
+                    2 => my_bookings(&ctx, s.tokens, 64, ctx.seconds).await,
+                    _ => book_free_slots(&ctx, s.plan, ctx.seconds).await,
+                };
+                let cpu = server.cpu_time().context("the server's CPU time")? - cpu_before;
+                let errors: u64 = outcome
+                    .recorder
+                    .statuses
+                    .iter()
+                    .filter(|(k, _)| k.starts_with('5') || k.starts_with('t'))
+                    .map(|(_, v)| v)
+                    .sum();
+                ensure!(
+                    errors == 0,
+                    "{name}, {}: {}",
+                    builds[b].0,
+                    outcome.recorder.status_line()
+                );
+                let per_request = cpu.as_secs_f64() * 1e6 / outcome.recorder.count().max(1) as f64;
+                println!(
+                    "{name}, {}: {:.0} req/s, {per_request:.0} µs CPU per request",
+                    builds[b].0,
+                    outcome.rps()
+                );
+                rows.push(vec![
+                    name.to_string(),
+                    builds[b].0.to_owned(),
+                    format!("{:.0}", outcome.rps()),
+                    format!("{per_request:.0}"),
+                    format!("{:.2}", outcome.recorder.ms(0.99)),
+                ]);
+                turns[b].push((outcome.rps(), per_request));
+            }
+        }
+        let rate = [
+            median(turns[0].iter().map(|t| t.0)),
+            median(turns[1].iter().map(|t| t.0)),
+        ];
+        let cpu = [
+            median(turns[0].iter().map(|t| t.1)),
+            median(turns[1].iter().map(|t| t.1)),
+        ];
+        summary.push(vec![
+            name.to_string(),
+            format!("{:.0}", rate[1]),
+            format!("{:.0}", rate[0]),
+            format!("{:+.1} %", 100.0 * (rate[0] / rate[1] - 1.0)),
+            format!("{:.0}", cpu[1]),
+            format!("{:.0}", cpu[0]),
+            format!("{:+.1} %", 100.0 * (cpu[0] / cpu[1] - 1.0)),
+        ]);
+    }
+    Ok(format!(
+        "every turn:\n{}\n\nmedians (this build against the baseline):\n{}",
+        table(
+            &["scenario", "build", "req/s", "server CPU µs/request", "p99 ms"],
+            &rows
+        ),
+        table(
+            &[
+                "scenario",
+                "baseline req/s",
+                "this build req/s",
+                "change",
+                "baseline CPU µs/req",
+                "this build CPU µs/req",
+                "change"
+            ],
+            &summary
+        )
+    ))
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.collect();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
 async fn my_bookings(ctx: &Ctx, tokens: &[String], clients: usize, seconds: Duration) -> Outcome {
     let tokens = tokens.to_vec();
     let client = ctx.client.clone();
@@ -787,7 +956,8 @@ const CEILING_PLAN_RATE: usize = 6_000;
 /// variables the store's statements use (`ceiling::VARIABLES`).
 const NEXT_PLANNED: &str = "SELECT slot_id AS slot, resident_id AS resident, pnr AS pnr, \
      gen_random_uuid() AS booking, gen_random_uuid() AS message, gen_random_uuid() AS delivery, \
-     md5(random()::text) AS idem, now() AS now \
+     md5(random()::text) AS idem, now() AS now, gen_random_uuid() AS reminder1, \
+     gen_random_uuid() AS reminder2, gen_random_uuid() AS reminder3, gen_random_uuid() AS reminder4 \
      FROM bench_plan WHERE n = (SELECT nextval('bench_plan_seq'))";
 
 /// Every statement the server sends PostgreSQL for one online booking, as
@@ -999,6 +1169,7 @@ async fn sqlite_book(
                 delivery: Uuid::new_v4(),
                 idem: Uuid::new_v4().to_string(),
                 now: tidbok_domain::time::truncate_micros(Utc::now()),
+                reminders: [(); 4].map(|_| Uuid::new_v4()),
             };
             let result: anyhow::Result<()> = async {
                 // What the server reads before its transaction.

@@ -204,6 +204,7 @@ async fn main() -> anyhow::Result<()> {
                     sms: false,
                     email: true,
                 },
+                NotificationChoices { sms: true, email: true },
             )
             .await?;
         residents.push(Resident {

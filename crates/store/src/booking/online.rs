@@ -8,7 +8,8 @@
 //!    so their concurrent bookings take turns, and count what they hold of
 //!    the slot's type ([`ACTIVE_OF_SLOT_TYPE`], the cap's one count);
 //! 3. claim the slot if it is free, and refuse it if it starts too soon;
-//! 4. insert the booking, record it as the key's result, write the effects.
+//! 4. insert the booking, record it as the key's result, write the effects
+//!    (notice, access log, reminders).
 //!
 //! SQLite runs in-process, where a statement costs no round trip, so it runs
 //! the steps statement by statement ([`statement_by_statement`]). On
@@ -72,11 +73,12 @@ const CLAIM_KEY_AND_LOCK_RESIDENT_POSTGRES: &str = concat!(
 /// | `message` | the inbox message | $14 id (NULL: none), $15 resident, $16 booking, $17 kind, $18 subject, $19 body, $20 created at |
 /// | `deliveries` | its outbox rows, from parallel arrays | $21 ids, $22 channels, $23 recipients, $24 subjects, $25 bodies |
 /// | `access` | access-log lines, from parallel arrays | $26 ids, $27 at, $28 actors, $29 roles, $30 names, $31 units, $32 actions, $33 residents, $34 bookings |
+/// | `reminders` | the visit's reminders (rule 14), from parallel arrays, at the claimed start | $35 ids, $36 channels, $37 due |
 ///
 /// It returns what the caller checks: `held` (NULL without a cap),
 /// `claimed_starts_at` (NULL when nothing was claimed; the cut-off is checked
 /// from it, as with `CLAIM_SLOT`), and how many rows `booked`, `keyed`,
-/// `delivered` and `logged` wrote. A refusal rolls the whole lot back with
+/// `delivered`, `logged` and `reminded` wrote. A refusal rolls the whole lot back with
 /// the transaction. The parameters are bound by [`postgres_statements`].
 const BOOK_WITH_EFFECTS_POSTGRES: &str = concat!(
     "WITH held AS (SELECT (",
@@ -116,10 +118,18 @@ const BOOK_WITH_EFFECTS_POSTGRES: &str = concat!(
        $31::uuid[], $32::text[], $33::uuid[], $34::uuid[]) \
        AS a (id, at, actor_id, actor_role, actor_name, unit_id, action, resident_id, booking_id) \
      WHERE EXISTS (SELECT 1 FROM booking) \
+     RETURNING 1), \
+   reminders AS (\
+     INSERT INTO outbox \
+     (id, kind, booking_id, visit_starts_at, channel, status, attempts, next_attempt_at, created_at) \
+     SELECT r.id, 'reminder', $4, c.starts_at, r.channel, 'pending', 0, r.due, $3 \
+     FROM claimed c CROSS JOIN unnest($35::uuid[], $36::text[], $37::timestamptz[]) AS r (id, channel, due) \
+     WHERE EXISTS (SELECT 1 FROM booking) \
      RETURNING 1) \
    SELECT (SELECT n FROM held) AS held, (SELECT starts_at FROM claimed) AS claimed_starts_at, \
      (SELECT COUNT(*) FROM booking) AS booked, (SELECT COUNT(*) FROM key_result) AS keyed, \
-     (SELECT COUNT(*) FROM deliveries) AS delivered, (SELECT COUNT(*) FROM access) AS logged"
+     (SELECT COUNT(*) FROM deliveries) AS delivered, (SELECT COUNT(*) FROM access) AS logged, \
+     (SELECT COUNT(*) FROM reminders) AS reminded"
 );
 
 /// Books online: one transaction, on either backend.
@@ -218,6 +228,7 @@ pub(crate) fn postgres_statements<'a>(
     let message = effects.notice.as_ref().map(|n| &n.message);
     let deliveries = effects.notice.as_ref().map_or(&[][..], |n| n.deliveries.as_slice());
     let access = &effects.access;
+    let reminders = &effects.reminders;
     let rest = query(BOOK_WITH_EFFECTS_POSTGRES)
         .bind(resident)
         .bind(b.slot_id.as_uuid())
@@ -262,7 +273,10 @@ pub(crate) fn postgres_statements<'a>(
                 .iter()
                 .map(|a| a.booking_id.map(|id| id.as_uuid()))
                 .collect::<Vec<_>>(),
-        );
+        )
+        .bind(reminders.iter().map(|r| r.id).collect::<Vec<_>>())
+        .bind(reminders.iter().map(|r| r.channel.as_str()).collect::<Vec<_>>())
+        .bind(reminders.iter().map(|r| r.at).collect::<Vec<_>>());
     PostgresBooking { first, rest }
 }
 
@@ -304,6 +318,7 @@ async fn in_two_statements(
     if row.count("keyed")? != expected(usize::from(key.is_some()))
         || row.count("delivered")? != expected(deliveries)
         || row.count("logged")? != expected(effects.access.len())
+        || row.count("reminded")? != expected(effects.reminders.len())
     {
         return Err(Failure::Corrupt("a booking's effects were not all written".into()));
     }

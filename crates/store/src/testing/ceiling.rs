@@ -24,8 +24,19 @@ use uuid::Uuid;
 
 /// The pgbench variables [`pgbench_statements`] use; the benchmark's script
 /// sets them, by these names, from its plan before each transaction.
-pub const VARIABLES: [&str; 8] = [
-    "slot", "resident", "pnr", "booking", "message", "delivery", "idem", "now",
+pub const VARIABLES: [&str; 12] = [
+    "slot",
+    "resident",
+    "pnr",
+    "booking",
+    "message",
+    "delivery",
+    "idem",
+    "now",
+    "reminder1",
+    "reminder2",
+    "reminder3",
+    "reminder4",
 ];
 
 /// What varies from one booking of the ceiling to the next.
@@ -41,6 +52,9 @@ pub struct Planned {
     /// The idempotency key.
     pub idem: String,
     pub now: DateTime<Utc>,
+    /// The reminder rows' ids: a booking made more than ten days ahead gets
+    /// two reminders by two channels under the default policy (rule 14).
+    pub reminders: [Uuid; 4],
 }
 
 impl Planned {
@@ -55,6 +69,10 @@ impl Planned {
             self.delivery.to_string(),
             self.idem.clone(),
             self.now.to_rfc3339(),
+            self.reminders[0].to_string(),
+            self.reminders[1].to_string(),
+            self.reminders[2].to_string(),
+            self.reminders[3].to_string(),
         ];
         VARIABLES.into_iter().zip(values).collect()
     }
@@ -67,7 +85,8 @@ const BODY: &str = "Hej! Du har bokat Provtagning hos Vårdcentralen 01 torsdag 
 
 /// What the server hands the store for a resident's online booking of
 /// `p`'s slot: a reason, an idempotency key, a confirmation in the inbox
-/// sent by e-mail, and a per-type cap (so its count runs) that the plan
+/// sent by e-mail, four reminder rows (the default policy's two reminders
+/// by e-mail and SMS), and a per-type cap (so its count runs) that the plan
 /// never reaches.
 pub fn booking(p: &Planned) -> (NewBooking, IdempotencyKey, Effects) {
     let resident = ResidentId::from(p.resident);
@@ -104,12 +123,26 @@ pub fn booking(p: &Planned) -> (NewBooking, IdempotencyKey, Effects) {
         subject: SUBJECT.into(),
         body: BODY.into(),
     };
+    let reminders = p
+        .reminders
+        .iter()
+        .zip([Channel::Email, Channel::Sms, Channel::Email, Channel::Sms])
+        .map(|(id, channel)| PlannedReminder {
+            id: *id,
+            booking_id: booking.id,
+            channel,
+            at: p.now,
+            visit_starts_at: p.now,
+            planned_at: p.now,
+        })
+        .collect();
     let effects = Effects {
         notice: Some(Notice {
             message,
             deliveries: vec![delivery],
         }),
         access: Vec::new(),
+        reminders,
     };
     (booking, key, effects)
 }
@@ -146,6 +179,7 @@ fn stand_in() -> Planned {
         delivery: Uuid::from_u128(5),
         idem: "idem-variable".into(),
         now: DateTime::UNIX_EPOCH,
+        reminders: [6, 7, 8, 9].map(Uuid::from_u128),
     }
 }
 
@@ -167,6 +201,10 @@ fn value(arg: &Arg<'_>, v: &Planned) -> String {
         u if u == v.booking => variable("booking"),
         u if u == v.message => variable("message"),
         u if u == v.delivery => variable("delivery"),
+        u if u == v.reminders[0] => variable("reminder1"),
+        u if u == v.reminders[1] => variable("reminder2"),
+        u if u == v.reminders[2] => variable("reminder3"),
+        u if u == v.reminders[3] => variable("reminder4"),
         u => quoted(&u.to_string()),
     };
     let text = |t: &str| match t {

@@ -513,6 +513,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/region/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * The region's reminders before each visit (rule 14; regional admins).
+         *     Every unit without reminders of its own takes them from the next
+         *     booking on; bookings already made keep the reminders planned for them.
+         */
+        put: operations["updateRegionReminders"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{region_id}/horizon": {
         parameters: {
             query?: never;
@@ -787,6 +808,30 @@ export interface paths {
         /** The unit's practitioners. */
         get: operations["listPractitioners"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/reminder-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's reminders before each visit (rule 14): its own or its region's
+         *     (staff of the unit, its admins and the region's).
+         */
+        get: operations["getUnitReminders"];
+        /**
+         * Give a unit reminders of its own, or let it follow its region's again
+         *     (the unit's admins and the region's). Applies from the next booking on.
+         */
+        put: operations["putUnitReminders"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1338,7 +1383,7 @@ export interface components {
          * @description Why a field is invalid: a stable code per kind of mistake (see docs/problems.md), for clients to show their own text.
          * @enum {string}
          */
-        FieldCode: "required" | "blank" | "length" | "range" | "control_character" | "invalid" | "unknown_field" | "one_of" | "unknown" | "pnr_format" | "pnr_date" | "pnr_check_digit" | "pnr_born_in_future" | "pnr_separator" | "phone_format" | "email_format" | "time_format" | "slot_length" | "slot_count" | "past_midnight" | "before_from" | "not_started";
+        FieldCode: "required" | "blank" | "length" | "range" | "control_character" | "invalid" | "unknown_field" | "one_of" | "unknown" | "pnr_format" | "pnr_date" | "pnr_check_digit" | "pnr_born_in_future" | "pnr_separator" | "phone_format" | "email_format" | "time_format" | "slot_length" | "slot_count" | "past_midnight" | "before_from" | "not_started" | "duplicate" | "reminder_ahead";
         /**
          * @description One invalid field.
          * @example {
@@ -1427,16 +1472,26 @@ export interface components {
          * @example {
          *       "email": "anna@example.se",
          *       "email_enabled": true,
+         *       "email_reminders": true,
          *       "phone": "+46701234567",
-         *       "sms_enabled": true
+         *       "sms_enabled": true,
+         *       "sms_reminders": false
          *     }
          */
         NotificationSettings: {
             email?: string | null;
             email_enabled: boolean;
+            /**
+             * @description Reminders before each visit by e-mail, when e-mail is on (rule 14;
+             *     on unless switched off). Always given in answers; left out of a
+             *     change, it stays as it was.
+             */
+            email_reminders?: boolean | null;
             /** @description Mobile number; Swedish numbers may be written 070-123 45 67. */
             phone?: string | null;
             sms_enabled: boolean;
+            /** @description Reminders before each visit by SMS, when SMS is on; as above. */
+            sms_reminders?: boolean | null;
         };
         /**
          * @description The online services of a unit (ärendetyper).
@@ -1544,15 +1599,56 @@ export interface components {
          * @enum {string}
          */
         RefusalReason: "booking_not_active" | "not_cancelable_online" | "not_rebookable_online" | "service_not_active" | "cancellation_window_closed";
+        /**
+         * @description The region's reminders (rule 14); an empty list sends none.
+         * @example {
+         *       "reminders": [
+         *         {
+         *           "hours_before": 168,
+         *           "only_if_booked_hours_ahead": 240
+         *         },
+         *         {
+         *           "hours_before": 48
+         *         }
+         *       ]
+         *     }
+         */
+        RegionRemindersRequest: {
+            reminders: components["schemas"]["ReminderOffsetDto"][];
+        };
         RegionResponse: {
             /** Format: uuid */
             id: string;
             name: string;
             /** @description Rule 10: staff cancellations notify the resident. */
             notify_on_staff_cancel: boolean;
+            /**
+             * @description Rule 14: the reminders before each visit, earliest first, at every
+             *     unit that has none of its own.
+             */
+            reminders: components["schemas"]["ReminderOffsetDto"][];
         };
         RegionSettingsRequest: {
             notify_on_staff_cancel: boolean;
+        };
+        /**
+         * @description One reminder before a visit (rule 14): due `hours_before` the start,
+         *     moved out of the night (21:00–08:00 Stockholm time); with
+         *     `only_if_booked_hours_ahead`, only for bookings made at least that long
+         *     before the start.
+         * @example {
+         *       "hours_before": 168,
+         *       "only_if_booked_hours_ahead": 240
+         *     }
+         */
+        ReminderOffsetDto: {
+            /**
+             * Format: int32
+             * @description 2 to 672 (four weeks).
+             */
+            hours_before: number;
+            /** Format: int32 */
+            only_if_booked_hours_ahead?: number | null;
         };
         /**
          * @description Look a resident up by personal identity number before booking them (the
@@ -1769,6 +1865,34 @@ export interface components {
             mode: components["schemas"]["ModeName"];
             name: string;
             portal_policy: components["schemas"]["PortalPolicyName"];
+        };
+        /** @description A unit's reminders (rule 14): its own, or its region's. */
+        UnitReminderSettings: {
+            /**
+             * @description Whether the unit has reminders of its own; otherwise it follows its
+             *     region's, including later changes.
+             */
+            own: boolean;
+            /** @description The region's. */
+            region_reminders: components["schemas"]["ReminderOffsetDto"][];
+            /** @description What applies at the unit, earliest first. */
+            reminders: components["schemas"]["ReminderOffsetDto"][];
+        };
+        /**
+         * @description Give the unit its own reminders (`own` with `reminders`), or let it
+         *     follow its region's again (`own: false`, no `reminders`).
+         * @example {
+         *       "own": true,
+         *       "reminders": [
+         *         {
+         *           "hours_before": 24
+         *         }
+         *       ]
+         *     }
+         */
+        UnitRemindersRequest: {
+            own: boolean;
+            reminders?: components["schemas"]["ReminderOffsetDto"][] | null;
         };
         /**
          * @example {
@@ -4750,6 +4874,102 @@ export interface operations {
             };
         };
     };
+    updateRegionReminders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegionRemindersRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionResponse"];
+                };
+            };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     regionHorizon: {
         parameters: {
             query?: never;
@@ -5931,6 +6151,182 @@ export interface operations {
             };
             /** @description `not-found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUnitReminders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unit's reminders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitReminderSettings"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putUnitReminders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitRemindersRequest"];
+            };
+        };
+        responses: {
+            /** @description The unit's reminders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitReminderSettings"];
+                };
+            };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -487,4 +487,6 @@ export const en: Record<TextKey, string> = {
   'fieldError.past_midnight': 'The row must end by midnight.',
   'fieldError.before_from': 'The end date lies before the start date.',
   'fieldError.not_started': 'This time has not started yet. Untick the box to book it as usual.',
+  'fieldError.duplicate': 'Two entries are the same (two reminders the same time before the visit).',
+  'fieldError.reminder_ahead': 'A reminder only for early bookings must ask for at least as much notice as the reminder itself.',
 }

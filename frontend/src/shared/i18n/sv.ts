@@ -486,6 +486,8 @@ export const sv = {
   'fieldError.past_midnight': 'Raden måste sluta senast vid midnatt.',
   'fieldError.before_from': 'Slutdatumet ligger före startdatumet.',
   'fieldError.not_started': 'Tiden har inte börjat ännu. Ta bort markeringen för att boka tiden som vanligt.',
+  'fieldError.duplicate': 'Två rader är likadana (två påminnelser lika lång tid före besöket).',
+  'fieldError.reminder_ahead': 'En påminnelse bara för tidiga bokningar måste kräva minst lika lång framförhållning som påminnelsen själv.',
 } as const
 
 export type TextKey = keyof typeof sv
