@@ -21,6 +21,7 @@ macro_rules! assert_matches {
 }
 
 mod admin;
+mod reminders;
 mod resident;
 mod staff;
 mod support;

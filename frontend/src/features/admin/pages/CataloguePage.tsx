@@ -5,6 +5,7 @@ import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { Button, Checkbox, Dialog, ErrorNotice, Loading, Page, SelectField, TextField, TableScroll } from '../../../shared/ui'
 import { SaveStatus } from '../../../shared/ui/SaveStatus'
+import { RegionReminders } from '../components/Reminders'
 import { useCatalogue, useRegion, useSaveType, useUpdateRegion } from '../api/catalogue'
 
 type CatalogueType = Schemas['CatalogueTypeResponse']
@@ -51,6 +52,7 @@ export function CataloguePage() {
     <Page title={t('admin.catalogueTitle')} wide>
       <p>{t('admin.catalogueIntro')}</p>
       {region.data && <NotifySetting notify={region.data.notify_on_staff_cancel} />}
+      {region.data && <RegionReminders list={region.data.reminders} />}
       <ErrorNotice error={catalogue.error ?? region.error ?? save.error} />
       <div className="buttons">
         <Button

@@ -9,6 +9,7 @@ import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, TextArea } from '
 import { UnitPicker } from '../../../shared/ui/UnitPicker'
 import { importSelection, previewTerms, setActivation, setUpService, updateTerms, useServiceChange, useServices, type ServiceName } from '../api/services'
 import { useStaffMe } from '../../../shared/auth/staff-me'
+import { UnitReminders } from '../components/Reminders'
 import { termsRemovals } from '../lib/terms-check'
 import { SaveStatus } from '../../../shared/ui/SaveStatus'
 
@@ -36,6 +37,7 @@ export function ServicesPage() {
         SERVICES.map(([name, label]) => (
           <Service key={`${unitId}-${name}`} unitId={unitId} name={name} label={t(label)} setting={services.data.find((s) => s.service === name) ?? null} />
         ))}
+      {unitId && services.data && <UnitReminders unitId={unitId} />}
     </Page>
   )
 }

@@ -1,5 +1,5 @@
-import { useState } from 'react'
-import { useNavigate } from 'react-router-dom'
+import { useEffect, useState } from 'react'
+import { useNavigate, useSearchParams } from 'react-router-dom'
 import type { Schemas } from '../../../shared/api/client'
 import { useI18n } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
@@ -17,6 +17,16 @@ export function MyBookingsPage() {
   const [cancelling, setCancelling] = useState<Booking | null>(null)
   // The last cancellation: its message takes focus where the list begins.
   const [done, setDone] = useState<{ id: string; text: string } | null>(null)
+  // A reminder's link (/bookings?booking=<id>) opens the list on that booking.
+  const [params] = useSearchParams()
+  const linked = params.get('booking')
+  const found = linked !== null && bookings.data?.some((b) => b.id === linked)
+  useEffect(() => {
+    if (!found) return
+    const card = document.getElementById(`booking-${linked}`)
+    card?.scrollIntoView({ block: 'start' })
+    card?.focus()
+  }, [found, linked])
   return (
     <Page title={t('bookings.title')}>
       <p>{t('bookings.intro')}</p>
@@ -24,9 +34,10 @@ export function MyBookingsPage() {
       {bookings.isPending && <Loading />}
       <ErrorNotice error={bookings.error} />
       {bookings.data?.length === 0 && <p>{t('bookings.empty')}</p>}
+      {linked && bookings.data && !found && <p className="notice notice--info">{t('bookings.linkedGone')}</p>}
       <ul className="list">
         {bookings.data?.map((b) => (
-          <li key={b.id}>
+          <li key={b.id} id={`booking-${b.id}`} tabIndex={b.id === linked ? -1 : undefined} className={b.id === linked ? 'linked' : undefined}>
             <BookingCard booking={b} onCancel={setCancelling} onRebook={(booking) => navigate(`/bookings/${booking.id}/rebook`)} />
           </li>
         ))}

@@ -55,6 +55,25 @@ function SettingsForm({ initial }: { initial: Schemas['NotificationSettings'] })
         onChange={(e) => setForm({ ...form, phone: e.target.value })}
       />
       <Checkbox label={t('settings.smsEnabled')} checked={form.sms_enabled} onChange={(e) => setForm({ ...form, sms_enabled: e.target.checked })} />
+      <fieldset>
+        <legend>{t('settings.reminders')}</legend>
+        <p className="field__hint">{t('settings.remindersIntro')}</p>
+        {form.email_enabled && (
+          <Checkbox
+            label={t('settings.emailReminders')}
+            checked={form.email_reminders ?? true}
+            onChange={(e) => setForm({ ...form, email_reminders: e.target.checked })}
+          />
+        )}
+        {form.sms_enabled && (
+          <Checkbox
+            label={t('settings.smsReminders')}
+            checked={form.sms_reminders ?? true}
+            onChange={(e) => setForm({ ...form, sms_reminders: e.target.checked })}
+          />
+        )}
+        {!form.email_enabled && !form.sms_enabled && <p>{t('settings.remindersNeedChannel')}</p>}
+      </fieldset>
       {update.error instanceof ProblemError && update.error.slug !== 'validation-failed' && <ErrorNotice error={update.error} />}
       <div className="buttons">
         <Button type="submit" disabled={update.isPending}>
