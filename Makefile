@@ -6,7 +6,7 @@ export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 NPM ?= npm
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run dev test lint fmt openapi build release web clean test-rust test-web e2e fuzz fuzz-smoke chaos chaos-smoke bench bench-smoke bench-compare
+.PHONY: test-calendar run dev test lint fmt openapi build release web clean test-rust test-web e2e fuzz fuzz-smoke chaos chaos-smoke bench bench-smoke bench-compare
 
 ## Build and start the server on SQLite (./data/tidbok.db) with demo data, the dev
 ## login and the web app, at http://127.0.0.1:8080/.
@@ -35,7 +35,7 @@ build:
 
 ## Every check and test: Rust on SQLite and PostgreSQL, the web app's types,
 ## lint and unit tests, and the browser tests against the real server.
-test: lint test-rust test-web e2e fuzz-smoke chaos-smoke bench-smoke
+test: lint test-rust test-calendar test-web e2e fuzz-smoke chaos-smoke bench-smoke
 
 test-rust:
 	$(CARGO) test --locked --workspace --all-features
@@ -58,6 +58,11 @@ PYTHON ?= python3
 	$(PYTHON) -m venv .venv
 	.venv/bin/pip install --quiet --disable-pip-version-check -r tests/fuzz/requirements.txt
 	@touch .venv/bin/st
+
+## The calendar files' second parser: Python's icalendar reads the fixtures the
+## renderer writes (tests/fixtures/calendar; crates/api checks they are current).
+test-calendar: .venv/bin/st
+	.venv/bin/python tests/calendar/check.py
 
 fuzz-smoke: .venv/bin/st
 	$(CARGO) build --locked -p tidbok-api --bin tidbok

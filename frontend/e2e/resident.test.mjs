@@ -613,7 +613,7 @@ describe('the resident web app on a phone', { skip: skip ?? false }, () => {
     await p.close()
   })
 
-  it('a reminder’s link opens the bookings on that booking, in focus and in view', async () => {
+  it('a reminder’s link opens the bookings on that booking, in focus and in view; its calendar file downloads', async () => {
     const p = await page()
     await login(p, 'Anna Svensson')
     const mine = await get('anna', '/api/v1/me/bookings')
@@ -622,6 +622,17 @@ describe('the resident web app on a phone', { skip: skip ?? false }, () => {
     await p.waitForFunction((id) => document.activeElement?.id === `booking-${id}`, target.id)
     assert.ok(await inView(p.locator(`[id="booking-${target.id}"] h2`)))
     await view(p, 'resident-bookings-linked')
+    // Rule 18: the booking's calendar file, as a download the phone opens in its calendar.
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      p.locator(`[id="booking-${target.id}"]`).getByRole('button', { name: 'Lägg till i kalendern' }).click(),
+    ])
+    assert.equal(download.suggestedFilename(), 'tid.ics')
+    const { readFile } = await import('node:fs/promises')
+    const ics = await readFile(await download.path(), 'utf8')
+    assert.match(ics, /^BEGIN:VCALENDAR/)
+    assert.match(ics, /METHOD:REQUEST/)
+    assert.ok(!ics.includes('Uppföljning (e2e)'), 'never the reason for visit')
     await p.goto(`${server.url}/bookings?booking=${crypto.randomUUID()}`)
     await p.getByText('Bokningen i länken finns inte längre bland dina bokningar.').waitFor()
     await p.close()

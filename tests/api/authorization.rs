@@ -47,6 +47,7 @@ async fn every_resident_endpoint_admits_only_residents(app: TestApp) {
             200,
         ),
         ("GET", format!("/api/v1/me/bookings/{booking}/rebook-dates"), None, 200),
+        ("GET", format!("/api/v1/me/bookings/{booking}/calendar"), None, 200),
         ("POST", "/api/v1/me/bookings".into(), Some(book_body(slots[2])), 201),
         (
             "POST",

@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod authorization;
 mod booking;
+mod calendar;
 mod contract;
 mod finished_flows;
 mod fixed_time;

@@ -56,9 +56,10 @@ impl AppState {
         if !auth.has_keys() {
             tracing::warn!("no token keys configured (TIDBOK_JWT_PUBLIC_KEY_FILE, TIDBOK_JWT_JWKS_FILE): every request needing a login will get 401");
         }
-        let composer: Arc<dyn Composer> = Arc::new(crate::notifications::compose::TemplateComposer::swedish(
-            &settings.delivery.public_url,
-        ));
+        let composer: Arc<dyn Composer> = Arc::new(
+            crate::notifications::compose::TemplateComposer::swedish(&settings.delivery.public_url)
+                .with_sender(&settings.delivery.mail_from),
+        );
         Ok(Self {
             portal: ResidentPortal::new(store.clone(), clock.clone(), composer.clone())
                 .with_booking_cap(Some(settings.max_active_bookings_per_type).filter(|n| *n > 0)),

@@ -7,6 +7,7 @@
 //! be tested at an exact instant.
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod holidays;
 pub mod ids;
 pub mod model;

@@ -279,6 +279,11 @@ pub struct Booking {
     pub cancellation: Option<Cancellation>,
     /// The booking this one was rebooked from.
     pub rebooked_from: Option<BookingId>,
+    /// Rule 18: the calendar event this booking is — the id of the first
+    /// booking of its line of rebookings — and how often it has changed
+    /// (raised by each rebooking, and by a cancellation or voiding).
+    pub calendar_uid: uuid::Uuid,
+    pub calendar_sequence: u32,
 }
 
 /// A booking with its slot, type, practitioner and unit.
@@ -398,6 +403,8 @@ pub struct Delivery {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// An e-mail's calendar file (rule 18).
+    pub calendar: Option<String>,
 }
 
 impl fmt::Debug for Delivery {

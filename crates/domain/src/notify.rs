@@ -25,6 +25,9 @@ pub trait Composer: Send + Sync {
     /// phone, until when it can be cancelled online (`None`: not online)
     /// and a link to it; never the reason for visit or the message.
     fn reminder(&self, booking: &BookingDetails, cancel_online_until: Option<DateTime<Utc>>) -> Composed;
+    /// The iCalendar file (RFC 5545) of a booking's event (rule 18),
+    /// stamped `stamp` (when it was made).
+    fn calendar_file(&self, event: &crate::calendar::CalendarEvent, stamp: DateTime<Utc>) -> String;
 }
 
 /// Rule 10: staff booking and rebooking always notify; staff cancellation
@@ -44,12 +47,14 @@ pub fn may_notify_about(booking: &BookingDetails) -> bool {
 }
 
 /// The inbox message and one delivery per channel the resident has chosen
-/// (and given an address for).
+/// (and given an address for); the e-mail carries `calendar`, the booking's
+/// calendar file (rule 18).
 pub fn notice(
     kind: NotificationKind,
     resident: &Resident,
     booking: Option<BookingId>,
     composed: Composed,
+    calendar: Option<String>,
     now: DateTime<Utc>,
 ) -> Notice {
     let mut deliveries = Vec::new();
@@ -60,6 +65,7 @@ pub fn notice(
             recipient: email.clone(),
             subject: composed.subject.clone(),
             body: composed.body.clone(),
+            calendar,
         });
     }
     if let (true, Some(phone)) = (resident.notifications.sms, &resident.phone) {
@@ -69,6 +75,7 @@ pub fn notice(
             recipient: phone.clone(),
             subject: composed.subject.clone(),
             body: composed.sms.clone(),
+            calendar: None,
         });
     }
     Notice {
@@ -146,15 +153,19 @@ mod tests {
             &resident(true, true),
             None,
             composed(),
+            Some("BEGIN:VCALENDAR".into()),
             now,
         );
         let channels: Vec<_> = both.deliveries.iter().map(|d| (d.channel, d.body.as_str())).collect();
         assert_eq!(channels, [(Channel::Email, "Lång text"), (Channel::Sms, "Kort")]);
+        let calendars: Vec<_> = both.deliveries.iter().map(|d| d.calendar.is_some()).collect();
+        assert_eq!(calendars, [true, false], "the calendar file goes by e-mail only");
         let none = notice(
             NotificationKind::BookedByStaff,
             &resident(false, false),
             None,
             composed(),
+            Some("BEGIN:VCALENDAR".into()),
             now,
         );
         assert!(none.deliveries.is_empty(), "the inbox message alone");
@@ -162,7 +173,7 @@ mod tests {
         let mut no_address = resident(true, true);
         no_address.phone = None;
         assert_eq!(
-            notice(NotificationKind::BookedOnline, &no_address, None, composed(), now)
+            notice(NotificationKind::BookedOnline, &no_address, None, composed(), None, now)
                 .deliveries
                 .len(),
             1

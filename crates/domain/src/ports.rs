@@ -475,6 +475,8 @@ pub struct Outgoing {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// The booking's calendar file, attached to an e-mail (rule 18).
+    pub calendar: Option<String>,
 }
 
 impl std::fmt::Debug for OutboxEntry {

@@ -233,6 +233,8 @@ mod tests {
             hidden_in_portal: false,
             cancellation: None,
             rebooked_from: None,
+            calendar_uid: uuid::Uuid::nil(),
+            calendar_sequence: 0,
         }
     }
 

@@ -38,19 +38,22 @@ const CLAIM_SLOT: &str = "UPDATE slots SET booking_id = $1 \
 const RELEASE_SLOT: &str = "UPDATE slots SET booking_id = NULL WHERE id = $1 AND booking_id = $2";
 const INSERT_BOOKING: &str = "INSERT INTO bookings \
      (id, slot_id, resident_id, unit_id, starts_at, status, booked_by_kind, booked_by_id, booked_at, \
-      reason_for_visit, message, hidden_in_portal, rebooked_from) \
-     VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8, $9, $10, $11, $12)";
+      reason_for_visit, message, hidden_in_portal, rebooked_from, calendar_uid, calendar_sequence) \
+     VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+/// A cancellation raises the calendar event's sequence (rule 18).
 const CANCEL_BOOKING: &str = "UPDATE bookings SET status = 'cancelled', cancellation_reason = $2, \
-     cancelled_by_kind = $3, cancelled_by_id = $4, cancelled_at = $5 \
+     cancelled_by_kind = $3, cancelled_by_id = $4, cancelled_at = $5, calendar_sequence = calendar_sequence + 1 \
      WHERE id = $1 AND status = 'booked' RETURNING slot_id";
+/// The old booking hands its calendar event on to the new one (rule 18).
 const MARK_REBOOKED: &str = "UPDATE bookings SET status = 'rebooked', \
      cancelled_by_kind = $2, cancelled_by_id = $3, cancelled_at = $4 \
      WHERE id = $1 AND status = 'booked' \
-     RETURNING slot_id, resident_id, reason_for_visit, message, hidden_in_portal";
+     RETURNING slot_id, resident_id, reason_for_visit, message, hidden_in_portal, \
+       COALESCE(calendar_uid, id) AS calendar_uid, calendar_sequence";
 const MARK_ARRIVED: &str =
     "UPDATE bookings SET status = 'arrived' WHERE id = $1 AND status = 'booked' RETURNING slot_id";
 const MARK_ENTERED_IN_ERROR: &str = "UPDATE bookings SET status = 'entered_in_error', \
-     cancelled_by_kind = $2, cancelled_by_id = $3, cancelled_at = $4 \
+     cancelled_by_kind = $2, cancelled_by_id = $3, cancelled_at = $4, calendar_sequence = calendar_sequence + 1 \
      WHERE id = $1 AND status IN ('booked', 'arrived') RETURNING slot_id";
 const SET_HIDDEN: &str = "UPDATE bookings SET hidden_in_portal = $2 WHERE id = $1";
 
@@ -170,6 +173,8 @@ struct BookingRow<'a> {
     message: Option<&'a str>,
     hidden_in_portal: bool,
     rebooked_from: Option<BookingId>,
+    /// The calendar event carried over from the booking rebooked from.
+    calendar: Option<(Uuid, i32)>,
 }
 
 impl<'a> BookingRow<'a> {
@@ -186,6 +191,7 @@ impl<'a> BookingRow<'a> {
             message: b.message.as_ref().map(|m| m.as_str()),
             hidden_in_portal: b.hidden_in_portal,
             rebooked_from: None,
+            calendar: None,
         }
     }
 
@@ -203,6 +209,8 @@ impl<'a> BookingRow<'a> {
             .bind(self.message)
             .bind(self.hidden_in_portal)
             .bind(self.rebooked_from.map(|id| id.as_uuid()))
+            .bind(self.calendar.map(|(uid, _)| uid))
+            .bind(self.calendar.map_or(0, |(_, sequence)| sequence))
     }
 }
 
@@ -351,6 +359,7 @@ async fn rebook(
         message: message.as_deref(),
         hidden_in_portal: old.flag("hidden_in_portal")?,
         rebooked_from: Some(r.from),
+        calendar: Some((old.uuid("calendar_uid")?, old.int("calendar_sequence")? + 1)),
     };
     insert_claimed(&mut tx, row).await?;
     set_key_result(&mut tx, principal, IdempotentOperation::Rebook, key, r.new_booking_id).await?;

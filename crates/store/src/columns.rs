@@ -47,7 +47,8 @@ macro_rules! booking_cols {
          b.booked_by_kind AS b_booked_by_kind, b.booked_by_id AS b_booked_by_id, b.booked_at AS b_booked_at, \
          b.reason_for_visit AS b_reason_for_visit, b.message AS b_message, b.hidden_in_portal AS b_hidden_in_portal, \
          b.cancellation_reason AS b_cancellation_reason, b.cancelled_by_kind AS b_cancelled_by_kind, \
-         b.cancelled_by_id AS b_cancelled_by_id, b.cancelled_at AS b_cancelled_at, b.rebooked_from AS b_rebooked_from"
+         b.cancelled_by_id AS b_cancelled_by_id, b.cancelled_at AS b_cancelled_at, b.rebooked_from AS b_rebooked_from, \
+         COALESCE(b.calendar_uid, b.id) AS b_calendar_uid, b.calendar_sequence AS b_calendar_sequence"
     };
 }
 macro_rules! resident_cols {
@@ -250,6 +251,8 @@ pub(crate) fn booking(r: &impl Columns) -> sqlx::Result<Booking> {
         hidden_in_portal: r.flag("b_hidden_in_portal")?,
         cancellation,
         rebooked_from: r.opt_uuid("b_rebooked_from")?.map(Into::into),
+        calendar_uid: r.uuid("b_calendar_uid")?,
+        calendar_sequence: u32::try_from(r.int("b_calendar_sequence")?).map_err(corrupt)?,
     })
 }
 
@@ -378,6 +381,7 @@ pub(crate) fn outbox_entry(r: &impl Columns) -> sqlx::Result<tidbok_domain::port
             recipient: r.text("recipient")?,
             subject: r.text("subject")?,
             body: r.text("body")?,
+            calendar: r.opt_text("calendar")?,
         }),
     };
     Ok(tidbok_domain::ports::OutboxEntry {

@@ -13,8 +13,8 @@ use tidbok_domain::{AccessLogEntry, Effects};
 const INSERT_INBOX: &str = "INSERT INTO inbox_messages \
      (id, resident_id, booking_id, kind, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 const INSERT_OUTBOX: &str = "INSERT INTO outbox \
-     (id, message_id, channel, recipient, subject, body, status, attempts, next_attempt_at, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)";
+     (id, message_id, channel, recipient, subject, body, status, attempts, next_attempt_at, created_at, calendar) \
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8)";
 const INSERT_ACCESS: &str = "INSERT INTO access_log \
      (id, at, actor_id, actor_role, actor_name, unit_id, action, resident_id, booking_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -42,6 +42,7 @@ pub(crate) async fn write_effects(tx: &mut Tx, effects: &Effects) -> sqlx::Resul
                 .bind(&d.subject)
                 .bind(&d.body)
                 .bind(m.created_at)
+                .bind(&d.calendar)
                 .execute(&mut *tx)
                 .await?;
         }

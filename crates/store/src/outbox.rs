@@ -28,12 +28,12 @@ const CLAIM_DUE_POSTGRES: &str = "UPDATE outbox SET claimed_by = $1, claimed_unt
      WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $2 \
                   AND (claimed_until IS NULL OR claimed_until < $2) \
                   ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
-     RETURNING id, kind, message_id, channel, recipient, subject, body, attempts, booking_id, visit_starts_at";
+     RETURNING id, kind, message_id, channel, recipient, subject, body, attempts, booking_id, visit_starts_at, calendar";
 const CLAIM_DUE_SQLITE: &str = "UPDATE outbox SET claimed_by = $1, claimed_until = $3, attempts = attempts + 1 \
      WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $2 \
                   AND (claimed_until IS NULL OR claimed_until < $2) \
                   ORDER BY next_attempt_at LIMIT $4) \
-     RETURNING id, kind, message_id, channel, recipient, subject, body, attempts, booking_id, visit_starts_at";
+     RETURNING id, kind, message_id, channel, recipient, subject, body, attempts, booking_id, visit_starts_at, calendar";
 /// The last word before a transport is called: a reminder goes out only
 /// while its booking is still booked at the start it reminds of.
 const BEGIN_SEND: &str = "UPDATE outbox SET status = 'sending' \

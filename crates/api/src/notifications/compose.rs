@@ -23,6 +23,8 @@ pub struct TemplateComposer {
     env: Environment<'static>,
     /// Where residents reach the web app, for links in messages.
     public_url: String,
+    /// The address messages come from: the calendar files' organizer.
+    organizer: String,
 }
 
 impl TemplateComposer {
@@ -45,7 +47,17 @@ impl TemplateComposer {
         Self {
             env,
             public_url: public_url.trim_end_matches('/').to_owned(),
+            organizer: "no-reply@tidbok.invalid".into(),
         }
+    }
+
+    /// The sender of e-mail (`Name <address>` or an address) as the calendar
+    /// files' organizer.
+    pub fn with_sender(mut self, mail_from: &str) -> Self {
+        if let Ok(mailbox) = mail_from.parse::<lettre::message::Mailbox>() {
+            self.organizer = mailbox.email.to_string();
+        }
+        self
     }
 
     fn render_reminder(
@@ -127,6 +139,10 @@ impl Composer for TemplateComposer {
         })
     }
 
+    fn calendar_file(&self, event: &tidbok_domain::calendar::CalendarEvent, stamp: DateTime<Utc>) -> String {
+        super::calendar::ics(event, stamp, &self.public_url, &self.organizer)
+    }
+
     fn reminder(&self, booking: &BookingDetails, cancel_online_until: Option<DateTime<Utc>>) -> Composed {
         self.render_reminder(booking, cancel_online_until).unwrap_or_else(|e| {
             tracing::error!(error = %e, "the reminder template failed; sending a plain text");
@@ -157,6 +173,8 @@ mod tests {
                 hidden_in_portal: false,
                 cancellation: None,
                 rebooked_from: None,
+                calendar_uid: uuid::Uuid::nil(),
+                calendar_sequence: 0,
             },
             slot: Slot {
                 id: SlotId::generate(),

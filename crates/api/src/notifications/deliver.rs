@@ -51,15 +51,32 @@ impl Transport for SmtpTransport {
             .recipient
             .parse()
             .map_err(|_| DeliveryError::Permanent("invalid address".into()))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&entry.subject)
             // The outbox id makes a resend after a crash recognisable downstream.
-            .message_id(Some(format!("<{}@tidbok>", entry.id)))
-            .header(ContentType::TEXT_PLAIN)
-            .body(entry.body.clone())
-            .map_err(|_| DeliveryError::Permanent("message could not be built".into()))?;
+            .message_id(Some(format!("<{}@tidbok>", entry.id)));
+        let message = match &entry.calendar {
+            // Rule 18: the booking's calendar file beside the text.
+            Some(calendar) => {
+                use lettre::message::{Attachment, MultiPart, SinglePart};
+                let method = if calendar.contains("METHOD:CANCEL") {
+                    "CANCEL"
+                } else {
+                    "REQUEST"
+                };
+                let kind = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                    .map_err(|_| DeliveryError::Permanent("calendar content type".into()))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(entry.body.clone()))
+                        .singlepart(Attachment::new("tid.ics".into()).body(calendar.clone(), kind)),
+                )
+            }
+            None => builder.header(ContentType::TEXT_PLAIN).body(entry.body.clone()),
+        }
+        .map_err(|_| DeliveryError::Permanent("message could not be built".into()))?;
         match self.mailer.send(message).await {
             Ok(_) => Ok(()),
             Err(e) => {
@@ -149,6 +166,15 @@ impl Transport for FolderSink {
         );
         tokio::fs::write(self.folder.join(name), text)
             .await
-            .map_err(|_| DeliveryError::Temporary("file".into()))
+            .map_err(|_| DeliveryError::Temporary("file".into()))?;
+        if let Some(calendar) = &entry.calendar {
+            tokio::fs::write(
+                self.folder.join(format!("{}-{}.ics", entry.id, entry.channel)),
+                calendar,
+            )
+            .await
+            .map_err(|_| DeliveryError::Temporary("file".into()))?;
+        }
+        Ok(())
     }
 }

@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(resident::book)
             .service(resident::my_bookings)
             .service(resident::my_booking)
+            .service(resident::my_booking_calendar)
             .service(resident::cancel)
             .service(resident::rebook_targets)
             .service(resident::rebook_dates)

@@ -224,6 +224,33 @@ pub async fn my_booking(
     Ok(web::Json(booking.into()))
 }
 
+/// One of your bookings as a calendar file (iCalendar, RFC 5545; rule 18):
+/// the same event through every rebooking (its `UID` stays, its `SEQUENCE`
+/// rises), and a cancellation (`METHOD:CANCEL`) once it is cancelled, moved
+/// or void. Never the reason for visit or the message.
+#[utoipa::path(tag = "resident", operation_id = "getMyBookingCalendarFile", security(("bearer" = [])),
+    params(("booking_id" = Uuid, Path, description = "The booking")),
+    responses(
+        (status = 200, description = "The calendar file", content_type = "text/calendar", body = String),
+        (status = 404, description = "No such booking of yours (`not-found`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/me/bookings/{booking_id}/calendar")]
+pub async fn my_booking_calendar(
+    state: web::Data<AppState>,
+    caller: ResidentCaller,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let me = caller.resident();
+    let file = state
+        .portal
+        .calendar_file(&me, BookingId::from_uuid(path.into_inner()))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"tid.ics\""))
+        .body(file))
+}
+
 /// Cancel a booking online, with a reason (rules 2, 4, 7, 8). Closed from 24
 /// hours before the start.
 #[utoipa::path(tag = "resident", operation_id = "cancelMyBooking", security(("bearer" = [])),

@@ -31,6 +31,8 @@ pub(crate) fn provisional(booking: &NewBooking, slot: &SlotDetails) -> BookingDe
             hidden_in_portal: booking.hidden_in_portal,
             cancellation: None,
             rebooked_from: None,
+            calendar_uid: booking.id.as_uuid(),
+            calendar_sequence: 0,
         },
         slot: Slot {
             booking_id: Some(booking.id),
@@ -53,6 +55,8 @@ pub(crate) fn rebooked(current: &BookingDetails, rebooking: &Rebooking, target: 
             booked_at: rebooking.at,
             cancellation: None,
             rebooked_from: Some(current.booking.id),
+            // Rule 18: the same calendar event, changed once more.
+            calendar_sequence: current.booking.calendar_sequence + 1,
             ..current.booking.clone()
         },
         slot: Slot {
@@ -79,7 +83,8 @@ pub(crate) fn effects_for(
 ) -> Effects {
     let notice = may_notify_about(after).then(|| {
         let composed = composer.compose(kind, after);
-        notice(kind, resident, Some(after.booking.id), composed, now)
+        let calendar = composer.calendar_file(&crate::calendar::event(after), now);
+        notice(kind, resident, Some(after.booking.id), composed, Some(calendar), now)
     });
     Effects {
         notice,

@@ -373,6 +373,21 @@ impl ResidentPortal {
         self.view(resident, id).await
     }
 
+    /// The booking's calendar file (rule 18), as it stands: an event to add
+    /// or update, or, once cancelled or voided, its cancellation. Only of the
+    /// resident's own bookings the portal shows, and not of one rebooked
+    /// away from (the booking it moved to carries the event on).
+    pub async fn calendar_file(&self, resident: &Resident, id: BookingId) -> PortalResult<String> {
+        let booking = self.view(resident, id).await?;
+        // A booking moved from lives on as the one it was moved to: its
+        // file would cancel the event they share.
+        if booking.details.booking.status == BookingStatus::Rebooked {
+            return Err(PortalError::NotFound);
+        }
+        let event = crate::calendar::event(&booking.details);
+        Ok(self.composer.calendar_file(&event, self.clock.now()))
+    }
+
     /// Cancels online with a reason (rules 2, 4, 7, 8).
     pub async fn cancel(
         &self,
@@ -390,6 +405,7 @@ impl ResidentPortal {
         };
         let mut after = current.details.clone();
         after.booking.status = BookingStatus::Cancelled;
+        after.booking.calendar_sequence += 1;
         after.booking.cancellation = Some(cancellation.clone());
         let effects = effects_for(
             self.composer.as_ref(),
@@ -629,6 +645,7 @@ impl ResidentPortal {
                 Channel::Email => composed.body,
                 Channel::Sms => composed.sms,
             },
+            calendar: None,
         }))
     }
 

@@ -499,6 +499,7 @@ impl StaffDesk {
         let effects = if notifies(NotificationKind::CancelledByStaff, &region) {
             let mut after = current.clone();
             after.booking.status = BookingStatus::Cancelled;
+            after.booking.calendar_sequence += 1;
             after.booking.cancellation = Some(cancellation.clone());
             effects_for(
                 self.composer.as_ref(),
@@ -552,6 +553,7 @@ impl StaffDesk {
         let effects = if told {
             let mut after = current.clone();
             after.booking.status = BookingStatus::EnteredInError;
+            after.booking.calendar_sequence += 1;
             effects_for(
                 self.composer.as_ref(),
                 NotificationKind::VoidedByStaff,

@@ -72,6 +72,13 @@ impl Composer for Texts {
         }
     }
 
+    fn calendar_file(&self, event: &tidbok_domain::calendar::CalendarEvent, stamp: DateTime<Utc>) -> String {
+        format!(
+            "{:?} {} {} {} at {}",
+            event.method, event.uid, event.sequence, event.starts_at, stamp
+        )
+    }
+
     fn reminder(&self, booking: &BookingDetails, cancel_online_until: Option<DateTime<Utc>>) -> Composed {
         let until = cancel_online_until.map_or("call".to_owned(), |t| t.to_string());
         Composed {

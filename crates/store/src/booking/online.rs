@@ -71,7 +71,7 @@ const CLAIM_KEY_AND_LOCK_RESIDENT_POSTGRES: &str = concat!(
 /// | `booking` | inserts the booking on the claimed slot | $1–$9 ($5–$6 booked by: kind, id; $7 reason; $8 message; $9 hidden) |
 /// | `key_result` | records the booking as the key's result | $11 principal, $12 operation, $13 key (NULL: none) |
 /// | `message` | the inbox message | $14 id (NULL: none), $15 resident, $16 booking, $17 kind, $18 subject, $19 body, $20 created at |
-/// | `deliveries` | its outbox rows, from parallel arrays | $21 ids, $22 channels, $23 recipients, $24 subjects, $25 bodies |
+/// | `deliveries` | its outbox rows, from parallel arrays | $21 ids, $22 channels, $23 recipients, $24 subjects, $25 bodies, $38 calendar files |
 /// | `access` | access-log lines, from parallel arrays | $26 ids, $27 at, $28 actors, $29 roles, $30 names, $31 units, $32 actions, $33 residents, $34 bookings |
 /// | `reminders` | the visit's reminders (rule 14), from parallel arrays, at the claimed start | $35 ids, $36 channels, $37 due |
 ///
@@ -106,10 +106,10 @@ const BOOK_WITH_EFFECTS_POSTGRES: &str = concat!(
      RETURNING id), \
    deliveries AS (\
      INSERT INTO outbox \
-     (id, message_id, channel, recipient, subject, body, status, attempts, next_attempt_at, created_at) \
-     SELECT d.id, m.id, d.channel, d.recipient, d.subject, d.body, 'pending', 0, $20, $20 \
-     FROM message m CROSS JOIN unnest($21::uuid[], $22::text[], $23::text[], $24::text[], $25::text[]) \
-       AS d (id, channel, recipient, subject, body) \
+     (id, message_id, channel, recipient, subject, body, status, attempts, next_attempt_at, created_at, calendar) \
+     SELECT d.id, m.id, d.channel, d.recipient, d.subject, d.body, 'pending', 0, $20, $20, d.calendar \
+     FROM message m CROSS JOIN unnest($21::uuid[], $22::text[], $23::text[], $24::text[], $25::text[], $38::text[]) \
+       AS d (id, channel, recipient, subject, body, calendar) \
      RETURNING 1), \
    access AS (\
      INSERT INTO access_log \
@@ -276,7 +276,8 @@ pub(crate) fn postgres_statements<'a>(
         )
         .bind(reminders.iter().map(|r| r.id).collect::<Vec<_>>())
         .bind(reminders.iter().map(|r| r.channel.as_str()).collect::<Vec<_>>())
-        .bind(reminders.iter().map(|r| r.at).collect::<Vec<_>>());
+        .bind(reminders.iter().map(|r| r.at).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.calendar.as_deref()).collect::<Vec<_>>());
     PostgresBooking { first, rest }
 }
 

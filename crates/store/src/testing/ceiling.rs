@@ -83,6 +83,17 @@ const SUBJECT: &str = "Bokningsbekräftelse";
 const BODY: &str = "Hej! Du har bokat Provtagning hos Vårdcentralen 01 torsdag 3 december 2026 kl. 08:30. \
      Avboka senast 24 timmar före besöket på 1177. Ta med legitimation. Välkommen!";
 
+/// A text of the size of the calendar file the server attaches to the
+/// confirmation (~700 bytes). Not the file itself: its `NAME:value` lines
+/// would read as pgbench variables.
+const CALENDAR: &str = "BEGIN VCALENDAR / PRODID -//Tidbok//Tidbok//SV / VERSION 2.0 / CALSCALE GREGORIAN / \
+     METHOD REQUEST / BEGIN VEVENT / UID 00000000-0000-0000-0000-000000000000@tidbok / SEQUENCE 0 / \
+     DTSTAMP 20261201T120000Z / DTSTART 20261203T073000Z / DTEND 20261203T074000Z / \
+     SUMMARY Besök hos Vårdcentralen 01 / LOCATION Vårdcentralen 01 / \
+     DESCRIPTION Typ av tid Provtagning, Telefon 042-10 20 30, Avboka eller boka om i e-tjänsterna \
+     senast 2026-12-02 08.30, Din bokning http//127.0.0.1.8080/bookings?booking=00000000-0000-0000-0000-000000000000 / \
+     STATUS CONFIRMED / ORGANIZER;CN=Vårdcentralen 01 mailto no-reply@tidbok.invalid / END VEVENT / END VCALENDAR";
+
 /// What the server hands the store for a resident's online booking of
 /// `p`'s slot: a reason, an idempotency key, a confirmation in the inbox
 /// sent by e-mail, four reminder rows (the default policy's two reminders
@@ -122,6 +133,7 @@ pub fn booking(p: &Planned) -> (NewBooking, IdempotencyKey, Effects) {
         recipient: "bench@example.invalid".into(),
         subject: SUBJECT.into(),
         body: BODY.into(),
+        calendar: Some(CALENDAR.into()),
     };
     let reminders = p
         .reminders

@@ -74,6 +74,7 @@ export const en: Record<TextKey, string> = {
   'bookings.title': 'My appointments',
   'bookings.intro': 'Your appointments in health care. Some of them you can cancel or rebook here.',
   'bookings.linkedGone': 'The booking in the link is no longer among your bookings. It may have been cancelled or moved.',
+  'bookings.addToCalendar': 'Add to calendar',
   'bookings.empty': 'You have no appointments.',
   'bookings.at': '{date} at {time}',
   'bookings.cancel': 'Cancel',

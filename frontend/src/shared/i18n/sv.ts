@@ -73,6 +73,7 @@ export const sv = {
   'bookings.title': 'Bokade tider',
   'bookings.intro': 'Här kan du se dina bokade tider hos hälso- och sjukvården. En del tider kan du omboka eller avboka här.',
   'bookings.linkedGone': 'Bokningen i länken finns inte längre bland dina bokningar. Den kan ha avbokats eller flyttats.',
+  'bookings.addToCalendar': 'Lägg till i kalendern',
   'bookings.empty': 'Du har inga bokade tider.',
   'bookings.at': '{date} kl. {time}',
   'bookings.cancel': 'Avboka',

@@ -67,9 +67,9 @@ describe('a booking in the resident’s list', () => {
     expect(screen.queryByText(/tillåter inte/)).not.toBeInTheDocument()
   })
 
-  it('says to call the unit when less than 24 hours remain, with no buttons and the phone as a link', () => {
+  it('says to call the unit when less than 24 hours remain, with no change buttons and the phone as a link', () => {
     renderCard(booking({ can_cancel: false, cannot_cancel_reason: 'cancellation_window_closed', cannot_rebook_reason: 'cancellation_window_closed' }))
-    expect(screen.queryByRole('button')).not.toBeInTheDocument()
+    expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Lägg till i kalendern'])
     expect(screen.getByText(/mindre än 24 timmar kvar/)).toHaveTextContent('Ring mottagningen')
     expect(screen.getByRole('link', { name: '046-15 25 35' })).toHaveAttribute('href', 'tel:046152535')
   })

@@ -1,10 +1,12 @@
 // One of the resident's bookings, with what can be done online and, when
 // nothing can, why in plain words. A booking that is no longer booked says
 // what became of it (visited, cancelled, moved, void) and offers nothing.
+import { useState } from 'react'
 import type { Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
-import { Button, PhoneLink } from '../../../shared/ui'
+import { Button, ErrorNotice, PhoneLink } from '../../../shared/ui'
+import { downloadCalendarFile } from '../api/calendar-file'
 
 type Booking = Schemas['BookingResponse']
 
@@ -67,6 +69,7 @@ export function BookingCard({ booking, onCancel, onRebook }: Props) {
       {reason && (
         <p className="notice notice--warning">{t(`bookings.why.${reason}` as TextKey)}</p>
       )}
+      {booked && <CalendarButton bookingId={booking.id} />}
       {(canCancel || canRebook) && (
         <div className="buttons">
           {canRebook && (
@@ -82,5 +85,25 @@ export function BookingCard({ booking, onCancel, onRebook }: Props) {
         </div>
       )}
     </article>
+  )
+}
+
+/** "Lägg till i kalender": the booking's calendar file (rule 18); a failure is said beside the button. */
+function CalendarButton({ bookingId }: { bookingId: string }) {
+  const { t } = useI18n()
+  const [failed, setFailed] = useState<unknown>(null)
+  return (
+    <div className="buttons">
+      <Button
+        variant="link"
+        onClick={() => {
+          setFailed(null)
+          downloadCalendarFile(bookingId).catch(setFailed)
+        }}
+      >
+        {t('bookings.addToCalendar')}
+      </Button>
+      <ErrorNotice error={failed} />
+    </div>
   )
 }
