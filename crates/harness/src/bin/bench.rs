@@ -842,14 +842,23 @@ async fn compare(
             median(turns[0].iter().map(|t| t.1)),
             median(turns[1].iter().map(|t| t.1)),
         ];
+        // A change only between two measured figures (a smoke run's booking
+        // plan may run out before the baseline's turn).
+        let change = |now: f64, before: f64| {
+            if now > 0.0 && before > 0.0 {
+                format!("{:+.1} %", 100.0 * (now / before - 1.0))
+            } else {
+                "-".to_owned()
+            }
+        };
         summary.push(vec![
             name.to_string(),
             format!("{:.0}", rate[1]),
             format!("{:.0}", rate[0]),
-            format!("{:+.1} %", 100.0 * (rate[0] / rate[1] - 1.0)),
+            change(rate[0], rate[1]),
             format!("{:.0}", cpu[1]),
             format!("{:.0}", cpu[0]),
-            format!("{:+.1} %", 100.0 * (cpu[0] / cpu[1] - 1.0)),
+            change(cpu[0], cpu[1]),
         ]);
     }
     Ok(format!(
