@@ -885,7 +885,11 @@ impl Snapshot {
                 "SELECT operation, key, booking_id FROM idempotency_keys"
             ),
             messages: rows!(backend, MessageRow, "SELECT id, booking_id, kind FROM inbox_messages"),
-            outbox: rows!(backend, OutboxRow, "SELECT message_id FROM outbox WHERE kind = 'notice'"),
+            outbox: rows!(
+                backend,
+                OutboxRow,
+                "SELECT message_id FROM outbox WHERE kind = 'notice'"
+            ),
             access: rows!(backend, AccessRow, "SELECT booking_id, action FROM access_log"),
         })
     }
