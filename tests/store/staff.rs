@@ -270,7 +270,7 @@ pub fn notice_for(resident: &Resident, booking: BookingId) -> Effects {
         &resident,
         Some(booking),
         composed,
-        Some("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into()),
+        || Some("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into()),
         now(),
     );
     let staff = StaffMember {

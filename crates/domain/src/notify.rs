@@ -48,13 +48,13 @@ pub fn may_notify_about(booking: &BookingDetails) -> bool {
 
 /// The inbox message and one delivery per channel the resident has chosen
 /// (and given an address for); the e-mail carries `calendar`, the booking's
-/// calendar file (rule 18).
+/// calendar file (rule 18), made only when there is an e-mail to carry it.
 pub fn notice(
     kind: NotificationKind,
     resident: &Resident,
     booking: Option<BookingId>,
     composed: Composed,
-    calendar: Option<String>,
+    calendar: impl FnOnce() -> Option<String>,
     now: DateTime<Utc>,
 ) -> Notice {
     let mut deliveries = Vec::new();
@@ -65,7 +65,7 @@ pub fn notice(
             recipient: email.clone(),
             subject: composed.subject.clone(),
             body: composed.body.clone(),
-            calendar,
+            calendar: calendar(),
         });
     }
     if let (true, Some(phone)) = (resident.notifications.sms, &resident.phone) {
@@ -153,7 +153,7 @@ mod tests {
             &resident(true, true),
             None,
             composed(),
-            Some("BEGIN:VCALENDAR".into()),
+            || Some("BEGIN:VCALENDAR".into()),
             now,
         );
         let channels: Vec<_> = both.deliveries.iter().map(|d| (d.channel, d.body.as_str())).collect();
@@ -165,7 +165,7 @@ mod tests {
             &resident(false, false),
             None,
             composed(),
-            Some("BEGIN:VCALENDAR".into()),
+            || Some("BEGIN:VCALENDAR".into()),
             now,
         );
         assert!(none.deliveries.is_empty(), "the inbox message alone");
@@ -173,9 +173,16 @@ mod tests {
         let mut no_address = resident(true, true);
         no_address.phone = None;
         assert_eq!(
-            notice(NotificationKind::BookedOnline, &no_address, None, composed(), None, now)
-                .deliveries
-                .len(),
+            notice(
+                NotificationKind::BookedOnline,
+                &no_address,
+                None,
+                composed(),
+                || None,
+                now
+            )
+            .deliveries
+            .len(),
             1
         );
     }

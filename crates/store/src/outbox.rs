@@ -108,25 +108,11 @@ impl OutboxRepository for SqlStore {
     }
 
     async fn mark_skipped(&self, id: uuid::Uuid, worker: uuid::Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
-        let changed = query(MARK_SKIPPED)
-            .bind(id)
-            .bind(worker)
-            .bind(at)
-            .execute(&self.db)
-            .await
-            .map_err(db_error)?;
-        Ok(changed > 0)
+        self.settle_at(MARK_SKIPPED, id, worker, at).await
     }
 
     async fn mark_sent(&self, id: uuid::Uuid, worker: uuid::Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
-        let changed = query(MARK_SENT)
-            .bind(id)
-            .bind(worker)
-            .bind(at)
-            .execute(&self.db)
-            .await
-            .map_err(db_error)?;
-        Ok(changed > 0)
+        self.settle_at(MARK_SENT, id, worker, at).await
     }
 
     async fn mark_failed(
@@ -167,6 +153,27 @@ impl OutboxRepository for SqlStore {
                 })
             })
             .await
+    }
+}
+
+impl SqlStore {
+    /// Settles a claimed row with one of the statements taking (id, worker,
+    /// at); false when the claim was lost.
+    async fn settle_at(
+        &self,
+        statement: &str,
+        id: uuid::Uuid,
+        worker: uuid::Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let changed = query(statement)
+            .bind(id)
+            .bind(worker)
+            .bind(at)
+            .execute(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(changed > 0)
     }
 }
 

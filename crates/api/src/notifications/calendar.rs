@@ -13,7 +13,7 @@ use tidbok_domain::time::ZONE;
 /// `organizer` the address the unit's messages come from.
 pub fn ics(e: &CalendarEvent, stamp: DateTime<Utc>, public_url: &str, organizer: &str) -> String {
     let cancel = e.method == CalendarMethod::Cancel;
-    let link = format!("{}/bookings?booking={}", public_url.trim_end_matches('/'), e.booking_id);
+    let link = super::compose::booking_link(public_url, e.booking_id);
     let location = match &e.address {
         Some(address) => format!("{}, {address}", e.unit),
         None => e.unit.clone(),

@@ -80,7 +80,7 @@ impl TemplateComposer {
                 let t = t.with_timezone(&ZONE);
                 t.format_localized("%A %-d %B kl. %H:%M", Locale::sv_SE).to_string()
             }),
-            link => format!("{}/bookings?booking={}", self.public_url, booking.booking.id),
+            link => booking_link(&self.public_url, booking.booking.id),
         })?;
         Ok(split(&text))
     }
@@ -102,6 +102,12 @@ impl TemplateComposer {
         })?;
         Ok(split(&text))
     }
+}
+
+/// Where a resident finds one of their bookings in the web app (reminders
+/// and calendar files link to it).
+pub fn booking_link(public_url: &str, booking: tidbok_domain::BookingId) -> String {
+    format!("{}/bookings?booking={booking}", public_url.trim_end_matches('/'))
 }
 
 /// A rendered template's subject, body and SMS.

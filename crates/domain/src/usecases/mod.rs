@@ -83,8 +83,8 @@ pub(crate) fn effects_for(
 ) -> Effects {
     let notice = may_notify_about(after).then(|| {
         let composed = composer.compose(kind, after);
-        let calendar = composer.calendar_file(&crate::calendar::event(after), now);
-        notice(kind, resident, Some(after.booking.id), composed, Some(calendar), now)
+        let calendar = || Some(composer.calendar_file(&crate::calendar::event(after), now));
+        notice(kind, resident, Some(after.booking.id), composed, calendar, now)
     });
     Effects {
         notice,
