@@ -34,10 +34,17 @@ macro_rules! on_both_backends {
 mod ceiling;
 mod reminders;
 mod staff;
+mod waitlist;
 use reminders::*;
 use staff::*;
+use waitlist::*;
 
 on_both_backends!(
+    a_freed_slot_is_offered_first_asked_first_and_held_from_everyone_else,
+    a_hold_that_runs_out_frees_the_slot_and_the_workers_pass_it_on,
+    offers_wait_for_the_day_and_the_sweep_offers_new_slots,
+    a_wish_that_ends_gives_its_offer_to_the_next,
+    racing_offers_accepts_declines_and_bookings_keep_every_hold_consistent,
     reminders_are_written_with_the_booking_and_cancelled_with_it,
     rebooking_cancels_the_old_reminders_and_plans_the_new,
     a_reminder_is_handed_over_only_while_its_booking_holds,

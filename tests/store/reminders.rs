@@ -74,7 +74,11 @@ pub async fn reminders_are_written_with_the_booking_and_cancelled_with_it(db: &T
     );
 
     // Marking arrived and hiding cancel them too.
-    world.store.set_hidden_in_portal(s.id, true, &NO_EFFECTS).await.unwrap();
+    world
+        .store
+        .set_hidden_in_portal(s.id, true, Utc::now(), &NO_EFFECTS)
+        .await
+        .unwrap();
     assert_eq!(statuses(&world.store, s.id).await, [OutboxStatus::Cancelled; 2]);
     // A refused booking writes none.
     let late = new_booking(staff_slot, &anna);

@@ -572,7 +572,11 @@ pub async fn staff_status_changes_are_conditional(db: &TestDb) {
         "kept, not erased"
     );
     assert!(details.slot.is_free(), "the mistaken booking frees its slot");
-    world.store.set_hidden_in_portal(id, true, &NO_EFFECTS).await.unwrap();
+    world
+        .store
+        .set_hidden_in_portal(id, true, Utc::now(), &NO_EFFECTS)
+        .await
+        .unwrap();
     assert!(world.store.booking(id).await.unwrap().unwrap().booking.hidden_in_portal);
 }
 
@@ -659,7 +663,7 @@ pub async fn the_inbox_leaves_out_messages_of_bookings_hidden_since(db: &TestDb)
     assert!(world.store.was_notified(ids[0]).await.unwrap());
     world
         .store
-        .set_hidden_in_portal(ids[0], true, &NO_EFFECTS)
+        .set_hidden_in_portal(ids[0], true, Utc::now(), &NO_EFFECTS)
         .await
         .unwrap();
     let left: Vec<_> = world

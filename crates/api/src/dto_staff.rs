@@ -146,11 +146,14 @@ impl StaffBookingResponse {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema, Clone, Copy)]
+#[derive(Debug, Serialize, ToSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum SlotState {
     Free,
     Booked,
+    /// Free but held for a resident's offer of an earlier time until
+    /// `held_until` (rule 16): it cannot be booked before then.
+    Held,
     /// Taken away by the schedule; shown only with its past bookings.
     Withdrawn,
 }
@@ -168,6 +171,8 @@ pub struct BookSlotResponse {
     pub practitioner: NamedRef,
     pub appointment_type: TypeRef,
     pub state: SlotState,
+    /// For a `held` slot: when the hold runs out.
+    pub held_until: Option<DateTime<Utc>>,
     pub bookings: Vec<StaffBookingResponse>,
 }
 
@@ -179,6 +184,8 @@ impl From<&AppointmentBookSlot> for BookSlotResponse {
             SlotState::Booked
         } else if slot.withdrawn_at.is_some() {
             SlotState::Withdrawn
+        } else if s.held_until.is_some() {
+            SlotState::Held
         } else {
             SlotState::Free
         };
@@ -195,6 +202,7 @@ impl From<&AppointmentBookSlot> for BookSlotResponse {
             },
             appointment_type: (&s.slot.appointment_type).into(),
             state,
+            held_until: s.held_until.filter(|_| state == SlotState::Held),
             bookings: s
                 .bookings
                 .iter()

@@ -9,6 +9,7 @@ pub mod caller;
 pub mod config;
 pub mod dto;
 pub mod dto_staff;
+pub mod dto_waitlist;
 pub mod extract;
 pub mod http;
 pub mod idempotency;

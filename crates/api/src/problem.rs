@@ -102,6 +102,8 @@ problems! {
         "`lines` lists each invalid line of the CSV with its number and why. Nothing was imported; fix the lines and import again.";
     BookingLimitReached = "booking-limit-reached", UNPROCESSABLE_ENTITY, "You already hold the most bookings of this type",
         "A resident may hold only so many booked future slots of one appointment type (`max`, set per installation) — the cap that keeps a booking rush fair. Cancel one, or call the unit.";
+    OfferGone = "offer-gone", CONFLICT, "The offer is no longer open",
+        "The offer of an earlier time was accepted or declined already, its hold ran out (rule 16), or its time was taken away. Your booking is unchanged; you keep waiting for another earlier time.";
     IdempotencyKeyReused = "idempotency-key-reused", UNPROCESSABLE_ENTITY, "The idempotency key was used for another request",
         "An `Idempotency-Key` is bound to the first request sent with it. Use a new key for a new request.";
     RateLimited = "rate-limited", TOO_MANY_REQUESTS, "Too many requests",
@@ -521,6 +523,9 @@ impl From<PortalError> for ApiError {
                     tidbok_domain::Channel::Sms => "phone",
                 };
                 ApiError::field(field, FieldCode::Required, format!("{channel} notifications need one"))
+            }
+            PortalError::OfferGone => {
+                ApiError::new(ProblemType::OfferGone).detail("The offer is no longer open. Your booking is unchanged.")
             }
             PortalError::Store(s) => s.into(),
         }

@@ -82,3 +82,11 @@ id_type!(
     /// A member of staff or an administrator, as named by the identity provider.
     StaffId
 );
+id_type!(
+    /// A resident's wish for an earlier time for one booking (återbudslista).
+    WaitlistEntryId
+);
+id_type!(
+    /// A hold on a slot: an offer to a waiting resident (rule 16).
+    HoldId
+);

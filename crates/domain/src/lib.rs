@@ -21,6 +21,7 @@ pub mod staff;
 pub mod text;
 pub mod time;
 pub mod usecases;
+pub mod waitlist;
 
 pub use ids::*;
 pub use model::*;

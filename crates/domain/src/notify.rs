@@ -25,6 +25,10 @@ pub trait Composer: Send + Sync {
     /// phone, until when it can be cancelled online (`None`: not online)
     /// and a link to it; never the reason for visit or the message.
     fn reminder(&self, booking: &BookingDetails, cancel_online_until: Option<DateTime<Utc>>) -> Composed;
+    /// An offer of an earlier time (rule 15): the slot, until when it is
+    /// held, and a link to the booking it would replace; never the reason
+    /// for visit or the message.
+    fn offer(&self, slot: &SlotDetails, booking: BookingId, expires_at: DateTime<Utc>) -> Composed;
     /// The iCalendar file (RFC 5545) of a booking's event (rule 18),
     /// stamped `stamp` (when it was made).
     fn calendar_file(&self, event: &crate::calendar::CalendarEvent, stamp: DateTime<Utc>) -> String;

@@ -9,6 +9,7 @@ use crate::pnr::PersonalIdentityNumber;
 use crate::reminders::ReminderPolicy;
 use crate::schedule::{ExistingSlot, PlannedSlot, Publication, ScheduleBlock};
 use crate::text::{BookingMessage, PersonName, ReasonForVisit};
+use crate::waitlist::{EarlierTimeWish, Offer, WaitlistCount, WaitlistEntry};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -46,6 +47,9 @@ pub enum Conflict {
     Overlap,
     #[error("the resident already holds the most bookings of this type allowed")]
     BookingLimitReached,
+    /// The offer was accepted, declined or has run out, or its slot has gone.
+    #[error("the offer is no longer open")]
+    OfferGone,
 }
 
 /// A client-chosen key that makes a retried request return the first result.
@@ -277,7 +281,13 @@ pub trait BookingRepository: Send + Sync {
     /// (frees it). `Conflict::BookingNotActive` otherwise.
     async fn change_status(&self, change: &StatusChange, effects: &Effects) -> StoreResult<()>;
     /// Sets the hide-in-portal flag ("Dölj i 1177").
-    async fn set_hidden_in_portal(&self, id: BookingId, hidden: bool, effects: &Effects) -> StoreResult<()>;
+    async fn set_hidden_in_portal(
+        &self,
+        id: BookingId,
+        hidden: bool,
+        at: DateTime<Utc>,
+        effects: &Effects,
+    ) -> StoreResult<()>;
     async fn booking(&self, id: BookingId) -> StoreResult<Option<BookingDetails>>;
     /// The resident's bookings that end after `ending_after`, by start.
     async fn resident_bookings(
@@ -299,6 +309,8 @@ pub trait BookingRepository: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppointmentBookSlot {
     pub slot: SlotDetails,
+    /// Held for an offer until then (rule 16); may already have run out.
+    pub held_until: Option<DateTime<Utc>>,
     /// Oldest first; at most one of them active.
     pub bookings: Vec<(Booking, Resident)>,
 }
@@ -463,6 +475,9 @@ pub enum OutboxPayload {
         booking_id: BookingId,
         visit_starts_at: DateTime<Utc>,
     },
+    /// An offer of an earlier time (rule 15): written when sent, from the
+    /// hold as it is then; not sent once the hold is settled.
+    Offer { hold_id: HoldId },
 }
 
 /// One message as a transport sends it.
@@ -596,6 +611,51 @@ pub trait HealthCheck: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
 }
 
+/// The earlier-time waitlist and its holds (rules 15 and 16). Every offer is
+/// made inside the store, in the transaction that frees the slot (a
+/// cancellation, a rebooking, a voiding, a declined or expired offer) or by
+/// the workers' sweep (new publications), so a freed slot reaches the first
+/// resident waiting before anyone else can book it.
+#[async_trait]
+pub trait WaitlistRepository: Send + Sync {
+    /// Asks for an earlier time for `booking` (whose slot says what
+    /// qualifies), or changes the wish of the one already waiting, keeping
+    /// its place in the queue. Returns the entry as stored.
+    async fn put_waitlist_entry(
+        &self,
+        booking: &BookingDetails,
+        wish: &EarlierTimeWish,
+        now: DateTime<Utc>,
+    ) -> StoreResult<WaitlistEntry>;
+    /// The booking's waiting entry, if any.
+    async fn waitlist_entry(&self, booking: BookingId) -> StoreResult<Option<WaitlistEntry>>;
+    /// The resident's waiting entries, by booking.
+    async fn resident_waitlist(&self, resident: ResidentId) -> StoreResult<Vec<WaitlistEntry>>;
+    /// Takes the wish back; a slot held for it goes to the next resident.
+    /// False: nothing was waiting.
+    async fn withdraw_waitlist_entry(&self, booking: BookingId, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// One offer (any status).
+    async fn offer(&self, id: HoldId) -> StoreResult<Option<Offer>>;
+    /// The resident's offers still held at `now`.
+    async fn resident_offers(&self, resident: ResidentId, now: DateTime<Utc>) -> StoreResult<Vec<Offer>>;
+    /// Accepts an offer: the rebooking onto the held slot, in one
+    /// transaction; `Conflict::OfferGone` when the hold is no longer live.
+    async fn accept_offer(&self, offer: HoldId, rebooking: &Rebooking, effects: &Effects) -> StoreResult<BookingId>;
+    /// Declines an open offer; the slot goes to the next resident waiting.
+    async fn decline_offer(&self, offer: HoldId, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Settles holds that have run out (up to `limit`) and passes each slot
+    /// on. How many were settled.
+    async fn settle_expired_holds(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<u32>;
+    /// Offers free slots that residents wait for and nobody has been offered
+    /// yet (a new publication; anything freed at night). How many offers were made.
+    async fn offer_free_slots(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<u32>;
+    /// How many wait, per type and practitioner, at a unit.
+    async fn waitlist_counts(&self, unit: UnitId, now: DateTime<Utc>) -> StoreResult<Vec<WaitlistCount>>;
+    /// The region's hold length in minutes.
+    async fn offer_hold_minutes(&self, region: RegionId) -> StoreResult<u32>;
+    async fn set_offer_hold_minutes(&self, region: RegionId, minutes: u32) -> StoreResult<()>;
+}
+
 /// Everything the API needs from a store.
 pub trait Store:
     CatalogueRepository
@@ -609,6 +669,7 @@ pub trait Store:
     + InboxRepository
     + OutboxRepository
     + AccessLogRepository
+    + WaitlistRepository
     + HealthCheck
 {
 }
@@ -625,6 +686,7 @@ impl<T> Store for T where
         + InboxRepository
         + OutboxRepository
         + AccessLogRepository
+        + WaitlistRepository
         + HealthCheck
 {
 }

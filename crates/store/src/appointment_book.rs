@@ -14,6 +14,7 @@ use tidbok_domain::*;
 /// Every slot of a unit on some dates that is live or has had a booking.
 const BOOK_SLOTS: &str = concat!(
     slot_details_select!(),
+    ", s.held_until AS s_held_until",
     slot_details_from!(),
     " WHERE s.unit_id = $1 AND s.local_date >= $2 AND s.local_date <= $3 \
        AND (s.withdrawn_at IS NULL OR EXISTS (SELECT 1 FROM bookings bx WHERE bx.slot_id = s.id)) \
@@ -21,6 +22,7 @@ const BOOK_SLOTS: &str = concat!(
 );
 const BOOK_SLOTS_OF_PRACTITIONER: &str = concat!(
     slot_details_select!(),
+    ", s.held_until AS s_held_until",
     slot_details_from!(),
     " WHERE s.unit_id = $1 AND s.local_date >= $2 AND s.local_date <= $3 AND s.practitioner_id = $4 \
        AND (s.withdrawn_at IS NULL OR EXISTS (SELECT 1 FROM bookings bx WHERE bx.slot_id = s.id)) \
@@ -86,7 +88,11 @@ impl AppointmentBookRepository for SqlStore {
             None => slots,
             Some(p) => slots.bind(p.as_uuid()),
         };
-        let slots = slots.all(&self.db, columns::slot_details).await?;
+        let slots = slots
+            .all(&self.db, |r| {
+                Ok((columns::slot_details(r)?, r.opt_instant("s_held_until")?))
+            })
+            .await?;
         let bookings = query(BOOK_BOOKINGS)
             .bind(unit.as_uuid())
             .bind(from)
@@ -99,9 +105,13 @@ impl AppointmentBookRepository for SqlStore {
         }
         Ok(slots
             .into_iter()
-            .map(|slot| {
+            .map(|(slot, held_until)| {
                 let bookings = by_slot.remove(&slot.slot.id).unwrap_or_default();
-                AppointmentBookSlot { slot, bookings }
+                AppointmentBookSlot {
+                    slot,
+                    held_until,
+                    bookings,
+                }
             })
             .collect())
     }

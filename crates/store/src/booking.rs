@@ -17,9 +17,11 @@ use crate::outbox::cancel_reminders;
 use crate::query::{query, Query, Tx};
 use crate::retry::retrying;
 use crate::schedule::lock_practitioner;
+use crate::waitlist::{end_entry, offer_freed};
 use crate::SqlStore;
 use chrono::{DateTime, Utc};
 use tidbok_domain::ports::*;
+use tidbok_domain::waitlist::EntryStatus;
 use tidbok_domain::*;
 use uuid::Uuid;
 
@@ -33,8 +35,11 @@ const BOOKING_BY_ID: &str = concat!(booking_details_select!(), " WHERE b.id = $1
 /// The claim. The start is checked by the caller from RETURNING, not in the
 /// WHERE: a range condition there tempts PostgreSQL's generic plan into a
 /// scan of a partial index instead of the primary key.
-const CLAIM_SLOT: &str = "UPDATE slots SET booking_id = $1 \
-     WHERE id = $2 AND booking_id IS NULL AND withdrawn_at IS NULL RETURNING unit_id, starts_at";
+/// A slot held for an offer (rule 16) is not claimed until its hold runs
+/// out at `held_until` ($3: now); claiming it clears a hold that has.
+const CLAIM_SLOT: &str = "UPDATE slots SET booking_id = $1, hold_id = NULL, held_until = NULL \
+     WHERE id = $2 AND booking_id IS NULL AND withdrawn_at IS NULL AND (held_until IS NULL OR held_until <= $3) \
+     RETURNING unit_id, starts_at";
 const RELEASE_SLOT: &str = "UPDATE slots SET booking_id = NULL WHERE id = $1 AND booking_id = $2";
 const INSERT_BOOKING: &str = "INSERT INTO bookings \
      (id, slot_id, resident_id, unit_id, starts_at, status, booked_by_kind, booked_by_id, booked_at, \
@@ -71,10 +76,14 @@ const IDEMPOTENCY_RESULT: &str = "SELECT fingerprint, booking_id FROM idempotenc
 const SET_IDEMPOTENCY_RESULT: &str =
     "UPDATE idempotency_keys SET booking_id = $4 WHERE principal_id = $1 AND operation = $2 AND key = $3";
 
+/// Free slots in the way of a staff booking step aside; held ones (rule 16)
+/// stay and count as taken.
 const WITHDRAW_OVERLAPPING_FREE: &str = "UPDATE slots SET withdrawn_at = $4 \
-     WHERE practitioner_id = $1 AND booking_id IS NULL AND withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2";
+     WHERE practitioner_id = $1 AND booking_id IS NULL AND withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2 \
+       AND (held_until IS NULL OR held_until <= $4)";
 const OVERLAPPING_BOOKED: &str = "SELECT COUNT(*) AS n FROM slots \
-     WHERE practitioner_id = $1 AND booking_id IS NOT NULL AND withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2";
+     WHERE practitioner_id = $1 AND withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2 \
+       AND (booking_id IS NOT NULL OR held_until > $4)";
 const INSERT_BOOKED_SLOT: &str = "INSERT INTO slots \
      (id, unit_id, practitioner_id, appointment_type_id, starts_at, ends_at, local_date, length_minutes, booking_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -114,8 +123,14 @@ impl BookingRepository for SqlStore {
         Ok(retrying("change_status", || change_status(&self.db, change, effects)).await?)
     }
 
-    async fn set_hidden_in_portal(&self, id: BookingId, hidden: bool, effects: &Effects) -> StoreResult<()> {
-        Ok(retrying("set_hidden", || set_hidden(&self.db, id, hidden, effects)).await?)
+    async fn set_hidden_in_portal(
+        &self,
+        id: BookingId,
+        hidden: bool,
+        at: DateTime<Utc>,
+        effects: &Effects,
+    ) -> StoreResult<()> {
+        Ok(retrying("set_hidden", || set_hidden(&self.db, id, hidden, at, effects)).await?)
     }
 
     async fn booking(&self, id: BookingId) -> StoreResult<Option<BookingDetails>> {
@@ -293,17 +308,19 @@ async fn set_key_result(
 }
 
 /// Claims a free slot for `booking`: its unit and start, or `SlotTaken`
-/// when it is not free or starts no later than `must_start_after` (see
-/// [`CLAIM_SLOT`]).
+/// when it is not free (or held at `now`) or starts no later than
+/// `must_start_after` (see [`CLAIM_SLOT`]).
 async fn claim_slot(
     tx: &mut Tx,
     booking: BookingId,
     slot: SlotId,
     must_start_after: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<(Uuid, DateTime<Utc>), Failure> {
     let claimed = query(CLAIM_SLOT)
         .bind(booking.as_uuid())
         .bind(slot.as_uuid())
+        .bind(now)
         .fetch_optional(tx)
         .await?
         .ok_or(Conflict::SlotTaken)?;
@@ -335,17 +352,36 @@ async fn rebook(
         return Ok(replay);
     }
     // The new slot first: the old booking is released only once it is ours.
-    let (unit_id, starts_at) = claim_slot(&mut tx, r.new_booking_id, r.to_slot, r.slot_must_start_after).await?;
+    let (unit_id, starts_at) = claim_slot(&mut tx, r.new_booking_id, r.to_slot, r.slot_must_start_after, r.at).await?;
+    end_entry(&mut tx, r.from, r.at, EntryStatus::Ended).await?;
+    move_booking(&mut tx, r, unit_id, starts_at).await?;
+    set_key_result(&mut tx, principal, IdempotentOperation::Rebook, key, r.new_booking_id).await?;
+    write_effects(&mut tx, effects).await?;
+    tx.commit().await?;
+    Ok(Committed::Created(r.new_booking_id))
+}
+
+/// The rest of a rebooking once the new slot (unit, start) is claimed: the
+/// old booking marked rebooked and its slot released (and offered to whoever
+/// waits for it, rule 15), its reminders cancelled, the new booking written
+/// with the old one's reason, message and calendar event.
+pub(crate) async fn move_booking(
+    tx: &mut Tx,
+    r: &Rebooking,
+    unit_id: Uuid,
+    starts_at: DateTime<Utc>,
+) -> Result<(), Failure> {
     let old = query(MARK_REBOOKED)
         .bind(r.from.as_uuid())
         .bind(r.by.kind().as_str())
         .bind(r.by.uuid())
         .bind(r.at)
-        .fetch_optional(&mut tx)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or(Conflict::BookingNotActive)?;
-    release_slot(&mut tx, old.uuid("slot_id")?, r.from).await?;
-    cancel_reminders(&mut tx, r.from).await?;
+    let old_slot = old.uuid("slot_id")?;
+    release_slot(tx, old_slot, r.from).await?;
+    cancel_reminders(tx, r.from).await?;
     let (reason, message) = (old.opt_text("reason_for_visit")?, old.opt_text("message")?);
     let row = BookingRow {
         id: r.new_booking_id,
@@ -361,11 +397,9 @@ async fn rebook(
         rebooked_from: Some(r.from),
         calendar: Some((old.uuid("calendar_uid")?, old.int("calendar_sequence")? + 1)),
     };
-    insert_claimed(&mut tx, row).await?;
-    set_key_result(&mut tx, principal, IdempotentOperation::Rebook, key, r.new_booking_id).await?;
-    write_effects(&mut tx, effects).await?;
-    tx.commit().await?;
-    Ok(Committed::Created(r.new_booking_id))
+    insert_claimed(tx, row).await?;
+    offer_freed(tx, old_slot, r.at).await?;
+    Ok(())
 }
 
 async fn release_slot(tx: &mut Tx, slot: Uuid, booking: BookingId) -> sqlx::Result<()> {
@@ -396,6 +430,7 @@ async fn book_ad_hoc(db: &Backend, a: &AdHocBooking, effects: &Effects) -> Resul
         .bind(s.practitioner_id.as_uuid())
         .bind(s.starts_at)
         .bind(s.ends_at)
+        .bind(b.booked_at)
         .fetch_one(&mut tx)
         .await?
         .count("n")?;
@@ -447,9 +482,15 @@ async fn change_status(db: &Backend, c: &StatusChange, effects: &Effects) -> Res
                 .fetch_optional(&mut tx)
                 .await?
                 .ok_or(Conflict::BookingNotActive)?;
-            release_slot(&mut tx, row.uuid("slot_id")?, c.booking).await?;
+            let slot = row.uuid("slot_id")?;
+            release_slot(&mut tx, slot, c.booking).await?;
+            end_entry(&mut tx, c.booking, c.at, EntryStatus::Ended).await?;
+            offer_freed(&mut tx, slot, c.at).await?;
         }
         other => return Err(Failure::Corrupt(format!("no status change to {other}"))),
+    }
+    if c.to == BookingStatus::Arrived {
+        end_entry(&mut tx, c.booking, c.at, EntryStatus::Ended).await?;
     }
     cancel_reminders(&mut tx, c.booking).await?;
     write_effects(&mut tx, effects).await?;
@@ -457,7 +498,13 @@ async fn change_status(db: &Backend, c: &StatusChange, effects: &Effects) -> Res
     Ok(())
 }
 
-async fn set_hidden(db: &Backend, id: BookingId, hidden: bool, effects: &Effects) -> Result<(), Failure> {
+async fn set_hidden(
+    db: &Backend,
+    id: BookingId,
+    hidden: bool,
+    at: DateTime<Utc>,
+    effects: &Effects,
+) -> Result<(), Failure> {
     let mut tx = db.begin().await?;
     let changed = query(SET_HIDDEN)
         .bind(id.as_uuid())
@@ -469,6 +516,7 @@ async fn set_hidden(db: &Backend, id: BookingId, hidden: bool, effects: &Effects
     }
     if hidden {
         cancel_reminders(&mut tx, id).await?;
+        end_entry(&mut tx, id, at, EntryStatus::Ended).await?;
     }
     write_effects(&mut tx, effects).await?;
     tx.commit().await?;
@@ -486,8 +534,13 @@ async fn cancel(db: &Backend, id: BookingId, c: &Cancellation, effects: &Effects
         .fetch_optional(&mut tx)
         .await?
         .ok_or(Conflict::BookingNotActive)?;
-    release_slot(&mut tx, row.uuid("slot_id")?, id).await?;
+    let slot = row.uuid("slot_id")?;
+    release_slot(&mut tx, slot, id).await?;
     cancel_reminders(&mut tx, id).await?;
+    // The resident's own wish ends first, so their freed slot is not offered
+    // back to them; then whoever waits for the slot is offered it (rule 15).
+    end_entry(&mut tx, id, c.at, EntryStatus::Ended).await?;
+    offer_freed(&mut tx, slot, c.at).await?;
     write_effects(&mut tx, effects).await?;
     tx.commit().await?;
     Ok(())

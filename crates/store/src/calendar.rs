@@ -1,5 +1,5 @@
 //! Slots: the resident's calendar (free slots per date, free slots of a
-//! date), reading one slot, and creating slots (the one batch insert that
+//! date; a slot held for an offer is not free to others, rule 16), reading one slot, and creating slots (the one batch insert that
 //! publishing uses too).
 
 use crate::columns::{self, Columns};
@@ -14,20 +14,20 @@ use tidbok_domain::*;
 /// Free slots per Stockholm date, for one type at one unit (the calendar).
 pub const FREE_SLOT_COUNTS_BY_TYPE: &str = "SELECT s.local_date AS day, COUNT(*) AS n FROM slots s \
      WHERE s.unit_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL AND s.withdrawn_at IS NULL \
-       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 \
+       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND (s.held_until IS NULL OR s.held_until <= $5) \
      GROUP BY s.local_date ORDER BY s.local_date";
 
 /// Free slots per date of one practitioner, type and length (rebook targets).
 const FREE_SLOT_COUNTS_BY_PRACTITIONER: &str = "SELECT s.local_date AS day, COUNT(*) AS n FROM slots s \
      WHERE s.practitioner_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL AND s.withdrawn_at IS NULL \
-       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND s.length_minutes = $6 \
+       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND (s.held_until IS NULL OR s.held_until <= $5) AND s.length_minutes = $6 \
      GROUP BY s.local_date ORDER BY s.local_date";
 
 pub const FREE_SLOTS_BY_TYPE: &str = concat!(
     slot_details_select!(),
     slot_details_from!(),
     " WHERE s.unit_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL AND s.withdrawn_at IS NULL \
-       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 \
+       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND (s.held_until IS NULL OR s.held_until <= $5) \
      ORDER BY s.starts_at, s.id LIMIT 2000"
 );
 
@@ -35,7 +35,7 @@ const FREE_SLOTS_BY_PRACTITIONER: &str = concat!(
     slot_details_select!(),
     slot_details_from!(),
     " WHERE s.practitioner_id = $1 AND s.appointment_type_id = $2 AND s.booking_id IS NULL AND s.withdrawn_at IS NULL \
-       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND s.length_minutes = $6 \
+       AND s.local_date >= $3 AND s.local_date <= $4 AND s.starts_at > $5 AND (s.held_until IS NULL OR s.held_until <= $5) AND s.length_minutes = $6 \
      ORDER BY s.starts_at, s.id LIMIT 2000"
 );
 

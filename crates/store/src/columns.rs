@@ -375,6 +375,9 @@ pub(crate) fn outbox_entry(r: &impl Columns) -> sqlx::Result<tidbok_domain::port
             booking_id: r.uuid("booking_id")?.into(),
             visit_starts_at: r.instant("visit_starts_at")?,
         },
+        "offer" => OutboxPayload::Offer {
+            hold_id: r.uuid("hold_id")?.into(),
+        },
         _ => OutboxPayload::Notice(Outgoing {
             id,
             channel,

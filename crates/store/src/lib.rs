@@ -22,6 +22,7 @@
 //! | `effects.rs` | what a change writes beside itself: inbox message, outbox rows, access-log lines |
 //! | `appointment_book.rs` | the staff's appointment book |
 //! | `schedule.rs` | templates, one-day changes, publishing |
+//! | `waitlist.rs` | the earlier-time waitlist, holds and offers (rules 15–16) |
 //! | `inbox.rs`, `outbox.rs`, `access_log.rs` | the resident's messages, their delivery, the access log |
 //! | `error.rs`, `retry.rs` | sqlx errors as the domain's, and retried transactions |
 //! | `testing.rs` (feature `testing`) | throwaway databases and fixtures; `testing/ceiling.rs`, the benchmark's booking ceiling |
@@ -53,6 +54,7 @@ mod retry;
 mod schedule;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod waitlist;
 
 pub use backend::Backend;
 

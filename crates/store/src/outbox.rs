@@ -1,7 +1,8 @@
 //! The outbox: deliveries (e-mail, SMS) claimed by a worker for a lease,
 //! settled only by the worker that holds the claim. Two kinds of row: a
 //! notice carries its text and recipient; a reminder (rule 14) names its
-//! booking and the start it reminds of, and is written when due.
+//! booking and the start it reminds of, and is written when due; an offer
+//! of an earlier time (rule 15) names its hold, and is written when sent.
 //!
 //! A row goes `pending` → (claimed) → `sending` → `sent`, or back to
 //! `pending` for a retry, or `dead`. `sending` is entered by one conditional
@@ -28,18 +29,21 @@ const CLAIM_DUE_POSTGRES: &str = "UPDATE outbox SET claimed_by = $1, claimed_unt
      WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $2 \
                   AND (claimed_until IS NULL OR claimed_until < $2) \
                   ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
-     RETURNING id, kind, message_id, channel, recipient, subject, body, attempts, booking_id, visit_starts_at, calendar";
+     RETURNING id, kind, message_id, channel, recipient, subject, body, attempts, booking_id, visit_starts_at, calendar, hold_id";
 const CLAIM_DUE_SQLITE: &str = "UPDATE outbox SET claimed_by = $1, claimed_until = $3, attempts = attempts + 1 \
      WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $2 \
                   AND (claimed_until IS NULL OR claimed_until < $2) \
                   ORDER BY next_attempt_at LIMIT $4) \
-     RETURNING id, kind, message_id, channel, recipient, subject, body, attempts, booking_id, visit_starts_at, calendar";
+     RETURNING id, kind, message_id, channel, recipient, subject, body, attempts, booking_id, visit_starts_at, calendar, hold_id";
 /// The last word before a transport is called: a reminder goes out only
-/// while its booking is still booked at the start it reminds of.
+/// while its booking is still booked at the start it reminds of, an offer
+/// only while its hold is live.
 const BEGIN_SEND: &str = "UPDATE outbox SET status = 'sending' \
      WHERE id = $1 AND claimed_by = $2 AND status IN ('pending', 'sending') \
-       AND (kind = 'notice' OR EXISTS (SELECT 1 FROM bookings b WHERE b.id = outbox.booking_id \
-            AND b.status = 'booked' AND b.starts_at = outbox.visit_starts_at AND NOT b.hidden_in_portal))";
+       AND (kind = 'notice' \
+         OR (kind = 'reminder' AND EXISTS (SELECT 1 FROM bookings b WHERE b.id = outbox.booking_id \
+            AND b.status = 'booked' AND b.starts_at = outbox.visit_starts_at AND NOT b.hidden_in_portal)) \
+         OR (kind = 'offer' AND EXISTS (SELECT 1 FROM holds h WHERE h.id = outbox.hold_id AND h.status = 'held')))";
 const CANCEL_CLAIMED: &str = "UPDATE outbox SET status = 'cancelled', claimed_until = NULL \
      WHERE id = $1 AND claimed_by = $2 AND status IN ('pending', 'sending')";
 const MARK_SKIPPED: &str = "UPDATE outbox SET status = 'skipped', sent_at = $3, claimed_until = NULL \

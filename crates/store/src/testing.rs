@@ -137,6 +137,14 @@ impl TestDb {
 }
 
 impl TestDb {
+    /// One count, for tests that check an invariant across tables.
+    pub async fn count(&self, sql: &str) -> i64 {
+        match &self.backend {
+            Backend::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.expect("count"),
+            Backend::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.expect("count"),
+        }
+    }
+
     /// Runs a statement as is (for tests that prove what the schema refuses).
     pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
         match &self.backend {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Locale, Utc};
 use minijinja::{context, Environment};
 use tidbok_domain::notify::{Composed, Composer};
 use tidbok_domain::time::ZONE;
-use tidbok_domain::{BookingDetails, NotificationKind, PortalPolicy};
+use tidbok_domain::{BookingDetails, BookingId, NotificationKind, PortalPolicy, SlotDetails};
 
 const BODY: &str = "\n=== body ===\n";
 const SMS: &str = "\n=== sms ===\n";
@@ -40,7 +40,8 @@ impl TemplateComposer {
             "rebooked_by_staff",
             "cancelled_by_staff",
             "voided_by_staff",
-            "reminder"
+            "reminder",
+            "offer"
         ) {
             env.add_template(name, source).expect("the built-in templates parse");
         }
@@ -81,6 +82,27 @@ impl TemplateComposer {
                 t.format_localized("%A %-d %B kl. %H:%M", Locale::sv_SE).to_string()
             }),
             link => booking_link(&self.public_url, booking.booking.id),
+        })?;
+        Ok(split(&text))
+    }
+
+    fn render_offer(
+        &self,
+        slot: &SlotDetails,
+        booking: BookingId,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Composed, minijinja::Error> {
+        let local = slot.slot.starts_at.with_timezone(&ZONE);
+        // As a reminder: nothing of the booking's reason or message.
+        let text = self.env.get_template("offer")?.render(context! {
+            unit => slot.unit.name,
+            address => slot.unit.address,
+            type => slot.appointment_type.name,
+            date => local.format_localized("%A %-d %B", Locale::sv_SE).to_string(),
+            time => local.format("%H:%M").to_string(),
+            minutes => slot.slot.length_minutes(),
+            until => expires_at.with_timezone(&ZONE).format("%H:%M").to_string(),
+            link => booking_link(&self.public_url, booking),
         })?;
         Ok(split(&text))
     }
@@ -153,6 +175,25 @@ impl Composer for TemplateComposer {
         self.render_reminder(booking, cancel_online_until).unwrap_or_else(|e| {
             tracing::error!(error = %e, "the reminder template failed; sending a plain text");
             fallback(booking)
+        })
+    }
+
+    fn offer(&self, slot: &SlotDetails, booking: BookingId, expires_at: DateTime<Utc>) -> Composed {
+        self.render_offer(slot, booking, expires_at).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the offer template failed; sending a plain text");
+            let local = slot.slot.starts_at.with_timezone(&ZONE);
+            let line = format!(
+                "{}: {} {} ({})",
+                slot.unit.name,
+                slot.appointment_type.name,
+                local.format("%Y-%m-%d %H:%M"),
+                booking_link(&self.public_url, booking)
+            );
+            Composed {
+                subject: line.clone(),
+                body: line.clone(),
+                sms: line,
+            }
         })
     }
 }

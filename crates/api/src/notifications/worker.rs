@@ -45,8 +45,15 @@ impl OutboxWorker {
         }
     }
 
-    /// One round: claim a batch and deliver it. Returns how many were claimed.
+    /// One round: settle holds that have run out and make the offers due
+    /// (rules 15–16), then claim a batch and deliver it. Returns how many
+    /// deliveries were claimed.
     pub async fn tick(&self) -> Result<usize, tidbok_domain::ports::StoreError> {
+        match self.portal.sweep_holds(self.batch).await {
+            Ok((0, 0)) => {}
+            Ok((settled, offered)) => tracing::info!(settled, offered, "holds settled and offers made"),
+            Err(e) => tracing::warn!(error = %e, "could not sweep the holds; will retry"),
+        }
         let now = self.clock.now();
         let entries = self.store.claim_due(self.id, now, self.lease, self.batch).await?;
         for entry in &entries {
@@ -58,19 +65,26 @@ impl OutboxWorker {
     async fn deliver(&self, entry: &OutboxEntry) {
         let message = match &entry.payload {
             OutboxPayload::Notice(message) => message.clone(),
-            OutboxPayload::Reminder { booking_id, .. } => {
-                match self.portal.due_reminder(entry.id, entry.channel, *booking_id).await {
+            OutboxPayload::Reminder { .. } | OutboxPayload::Offer { .. } => {
+                let due = match &entry.payload {
+                    OutboxPayload::Reminder { booking_id, .. } => {
+                        self.portal.due_reminder(entry.id, entry.channel, *booking_id).await
+                    }
+                    OutboxPayload::Offer { hold_id } => self.portal.due_offer(entry.id, entry.channel, *hold_id).await,
+                    OutboxPayload::Notice(_) => unreachable!("matched above"),
+                };
+                match due {
                     Ok(DueReminder::Send(message)) => message,
                     Ok(DueReminder::Skip) => {
                         let settled = self.store.mark_skipped(entry.id, self.id, self.clock.now()).await;
-                        log_settled(entry, "skipped (channel switched off or no address)", settled);
+                        log_settled(entry, "skipped (channel off, no address, or no longer due)", settled);
                         return;
                     }
                     Err(e) => {
                         let retry_at = Some(self.clock.now() + retry_delay(entry.attempts));
                         let settled = self
                             .store
-                            .mark_failed(entry.id, self.id, "could not write the reminder", retry_at)
+                            .mark_failed(entry.id, self.id, "could not write the message", retry_at)
                             .await;
                         tracing::warn!(delivery = %entry.id, error = %e, "could not write a reminder; will retry");
                         log_settled(entry, "to be retried", settled);

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod dev;
+pub mod earlier_time;
 pub mod fallback;
 pub mod health;
 pub mod me;
@@ -28,6 +29,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(resident::rebook_targets)
             .service(resident::rebook_dates)
             .service(resident::rebook)
+            .service(earlier_time::my_earlier_times)
+            .service(earlier_time::get_earlier_time)
+            .service(earlier_time::put_earlier_time)
+            .service(earlier_time::delete_earlier_time)
+            .service(earlier_time::my_offers)
+            .service(earlier_time::accept_offer)
+            .service(earlier_time::decline_offer)
             .service(me::inbox)
             .service(me::message)
             .service(me::mark_read)
@@ -56,6 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(staff::restore_day)
             .service(staff::schedule_settings)
             .service(staff::put_schedule_settings)
+            .service(earlier_time::unit_waitlist)
             .service(staff::horizon)
             .service(staff::region_horizon)
             .service(admin::list_types)
@@ -64,6 +73,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin::get_region)
             .service(admin::update_region)
             .service(admin::update_region_reminders)
+            .service(earlier_time::get_offer_hold)
+            .service(earlier_time::put_offer_hold)
             .service(admin::unit_reminders)
             .service(admin::put_unit_reminders)
             .service(admin::services)

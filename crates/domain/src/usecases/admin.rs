@@ -109,6 +109,23 @@ impl AdminConsole {
         self.store.region(region).await?.ok_or(DeskError::NotFound)
     }
 
+    /// Rule 16: how long an offer of an earlier time holds its slot.
+    pub async fn offer_hold_minutes(&self, staff: &StaffMember) -> DeskResult<u32> {
+        let region = self.region_for(staff)?;
+        Ok(self.store.offer_hold_minutes(region).await?)
+    }
+
+    /// Rule 16: sets the hold's length, within
+    /// [`crate::waitlist::OFFER_HOLD_MINUTES`]; holds already made keep theirs.
+    pub async fn set_offer_hold_minutes(&self, staff: &StaffMember, minutes: u32) -> DeskResult<u32> {
+        let region = self.region_for(staff)?;
+        if !crate::waitlist::OFFER_HOLD_MINUTES.contains(&minutes) {
+            return Err(DeskError::InvalidRange("a hold lasts 5 to 120 minutes"));
+        }
+        self.store.set_offer_hold_minutes(region, minutes).await?;
+        Ok(minutes)
+    }
+
     /// Rule 14: a unit's reminders: whether it has its own, what they are,
     /// and its region's (staff of the unit and the region's admins).
     pub async fn unit_reminders(&self, staff: &StaffMember, unit: UnitId) -> DeskResult<UnitReminders> {

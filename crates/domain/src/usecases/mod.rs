@@ -3,6 +3,7 @@
 //! permissions and leaves races to the store.
 
 pub mod admin;
+pub mod earlier_time;
 pub mod resident;
 pub mod staff;
 

@@ -43,6 +43,9 @@ pub enum PortalError {
     ContactRequired(Channel),
     #[error("you already hold {0} bookings of this type")]
     BookingLimitReached(u32),
+    /// The offer of an earlier time was accepted, declined or has run out.
+    #[error("the offer is no longer open")]
+    OfferGone,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -53,6 +56,7 @@ impl From<StoreError> for PortalError {
             StoreError::Conflict(Conflict::SlotTaken) => PortalError::SlotTaken,
             StoreError::Conflict(Conflict::BookingNotActive) => PortalError::BookingNotActive,
             StoreError::Conflict(Conflict::IdempotencyKeyReused) => PortalError::IdempotencyKeyReused,
+            StoreError::Conflict(Conflict::OfferGone) => PortalError::OfferGone,
             other => PortalError::Store(other),
         }
     }
@@ -114,9 +118,9 @@ pub struct ResidentBooking {
 /// The resident-facing use cases over a store, a clock and the message texts.
 #[derive(Clone)]
 pub struct ResidentPortal {
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-    composer: Arc<dyn Composer>,
+    pub(super) store: Arc<dyn Store>,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) composer: Arc<dyn Composer>,
     /// How many booked future slots of one type a resident may hold (None: no cap).
     max_active_of_type: Option<u32>,
 }
@@ -706,13 +710,18 @@ impl ResidentPortal {
         }
     }
 
-    async fn view(&self, resident: &Resident, id: BookingId) -> PortalResult<ResidentBooking> {
+    pub(super) async fn view(&self, resident: &Resident, id: BookingId) -> PortalResult<ResidentBooking> {
         self.view_at(resident, id, self.clock.now()).await
     }
 
     /// A resident only ever sees their own visible bookings: anything else is
     /// "not found", so ids of other residents' bookings reveal nothing.
-    async fn view_at(&self, resident: &Resident, id: BookingId, now: DateTime<Utc>) -> PortalResult<ResidentBooking> {
+    pub(super) async fn view_at(
+        &self,
+        resident: &Resident,
+        id: BookingId,
+        now: DateTime<Utc>,
+    ) -> PortalResult<ResidentBooking> {
         let details = self.store.booking(id).await?.ok_or(PortalError::NotFound)?;
         if details.booking.resident_id != resident.id
             || !rules::visible_to_resident(&details.booking, details.appointment_type.policy)
@@ -790,7 +799,7 @@ impl ResidentPortal {
             .map_err(|_| PortalError::ServiceNotActive(service))
     }
 
-    async fn service_access(
+    pub(super) async fn service_access(
         &self,
         unit_id: UnitId,
         service: OnlineService,

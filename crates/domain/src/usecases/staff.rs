@@ -230,10 +230,15 @@ impl StaffDesk {
         if (to - from).num_days() >= MAX_BOOK_VIEW_DAYS {
             return Err(DeskError::InvalidRange("a view covers 1 to 31 days"));
         }
-        let slots = self
+        let now = self.clock.now();
+        let mut slots = self
             .store
             .appointment_book_slots(unit.id, from, to, practitioner)
             .await?;
+        // A hold that has run out no longer holds (rule 16), swept or not.
+        for s in &mut slots {
+            s.held_until = s.held_until.filter(|until| *until > now && s.slot.slot.is_free());
+        }
         let seen: BTreeSet<ResidentId> = slots
             .iter()
             .flat_map(|s| s.bookings.iter().map(|(_, r)| r.id))
@@ -244,6 +249,13 @@ impl StaffDesk {
             .collect();
         self.store.record_access(&lines).await?;
         Ok(slots)
+    }
+
+    /// Rule 15: how many residents wait for an earlier time, per type and
+    /// practitioner, and how many hold an offer now (no patient data).
+    pub async fn waitlist(&self, staff: &StaffMember, unit: UnitId) -> DeskResult<Vec<crate::waitlist::WaitlistCount>> {
+        let unit = self.unit_for(staff, unit, Permission::ViewHorizon).await?;
+        Ok(self.store.waitlist_counts(unit.id, self.clock.now()).await?)
     }
 
     pub async fn practitioners(&self, staff: &StaffMember, unit: UnitId) -> DeskResult<Vec<Practitioner>> {
@@ -622,7 +634,9 @@ impl StaffDesk {
             )],
             reminders,
         };
-        self.store.set_hidden_in_portal(id, hidden, &effects).await?;
+        self.store
+            .set_hidden_in_portal(id, hidden, self.clock.now(), &effects)
+            .await?;
         self.store.booking_with_resident(id).await?.ok_or(DeskError::NotFound)
     }
 

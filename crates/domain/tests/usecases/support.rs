@@ -79,6 +79,14 @@ impl Composer for Texts {
         )
     }
 
+    fn offer(&self, slot: &SlotDetails, booking: BookingId, expires_at: DateTime<Utc>) -> Composed {
+        Composed {
+            subject: format!("offer {}", slot.slot.starts_at),
+            body: format!("offer {} for {booking} until {expires_at}", slot.slot.starts_at),
+            sms: format!("offer sms {} until {expires_at}", slot.slot.starts_at),
+        }
+    }
+
     fn reminder(&self, booking: &BookingDetails, cancel_online_until: Option<DateTime<Utc>>) -> Composed {
         let until = cancel_online_until.map_or("call".to_owned(), |t| t.to_string());
         Composed {

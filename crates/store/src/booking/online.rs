@@ -67,7 +67,7 @@ const CLAIM_KEY_AND_LOCK_RESIDENT_POSTGRES: &str = concat!(
 /// | part | does | parameters |
 /// |---|---|---|
 /// | `held` | the cap's count, only when there is a cap | $1 resident, $2 slot, $3 booked at; $10 cap (NULL: none) |
-/// | `claimed` | claims the slot if free and under the cap; returns its unit and start | $4 booking, $2 |
+/// | `claimed` | claims the slot if free, not held (rule 16) and under the cap; returns its unit and start | $4 booking, $2, $3 |
 /// | `booking` | inserts the booking on the claimed slot | $1–$9 ($5–$6 booked by: kind, id; $7 reason; $8 message; $9 hidden) |
 /// | `key_result` | records the booking as the key's result | $11 principal, $12 operation, $13 key (NULL: none) |
 /// | `message` | the inbox message | $14 id (NULL: none), $15 resident, $16 booking, $17 kind, $18 subject, $19 body, $20 created at |
@@ -85,8 +85,9 @@ const BOOK_WITH_EFFECTS_POSTGRES: &str = concat!(
     active_of_slot_type!(),
     ") AS n WHERE $10::int4 IS NOT NULL), \
    claimed AS (\
-     UPDATE slots SET booking_id = $4 \
+     UPDATE slots SET booking_id = $4, hold_id = NULL, held_until = NULL \
      WHERE id = $2 AND booking_id IS NULL AND withdrawn_at IS NULL \
+       AND (held_until IS NULL OR held_until <= $3) \
        AND ($10::int4 IS NULL OR (SELECT n FROM held) < $10::int4) \
      RETURNING unit_id, starts_at), \
    booking AS (\
@@ -183,7 +184,7 @@ async fn statement_by_statement(
             return Err(Conflict::BookingLimitReached.into());
         }
     }
-    let (unit_id, starts_at) = claim_slot(tx, b.id, b.slot_id, b.slot_must_start_after).await?;
+    let (unit_id, starts_at) = claim_slot(tx, b.id, b.slot_id, b.slot_must_start_after, b.booked_at).await?;
     insert_claimed(tx, BookingRow::new(b, unit_id, starts_at)).await?;
     set_key_result(tx, principal, IdempotentOperation::Book, key, b.id).await?;
     write_effects(tx, effects).await?;
