@@ -48,6 +48,33 @@ async fn every_resident_endpoint_admits_only_residents(app: TestApp) {
         ),
         ("GET", format!("/api/v1/me/bookings/{booking}/rebook-dates"), None, 200),
         ("GET", format!("/api/v1/me/bookings/{booking}/calendar"), None, 200),
+        ("GET", "/api/v1/me/earlier-times".into(), None, 200),
+        (
+            "PUT",
+            format!("/api/v1/me/bookings/{booking}/earlier-time"),
+            Some(json!({"weekdays": [1, 2, 3], "not_before": "09:00"})),
+            200,
+        ),
+        ("GET", format!("/api/v1/me/bookings/{booking}/earlier-time"), None, 200),
+        (
+            "DELETE",
+            format!("/api/v1/me/bookings/{booking}/earlier-time"),
+            None,
+            204,
+        ),
+        ("GET", "/api/v1/me/offers".into(), None, 200),
+        (
+            "POST",
+            format!("/api/v1/me/offers/{}/accept", uuid::Uuid::new_v4()),
+            None,
+            404,
+        ),
+        (
+            "POST",
+            format!("/api/v1/me/offers/{}/decline", uuid::Uuid::new_v4()),
+            None,
+            404,
+        ),
         ("POST", "/api/v1/me/bookings".into(), Some(book_body(slots[2])), 201),
         (
             "POST",
@@ -72,6 +99,8 @@ async fn every_resident_endpoint_admits_only_residents(app: TestApp) {
         let send = |token: Option<&str>| {
             let mut request = match *method {
                 "GET" => app.client.get(app.url(path)),
+                "DELETE" => app.client.delete(app.url(path)),
+                "PUT" => app.client.put(app.url(path)).json(body.as_ref().unwrap_or(&json!({}))),
                 _ => app.client.post(app.url(path)).json(body.as_ref().unwrap_or(&json!({}))),
             };
             if let Some(token) = token {
@@ -378,6 +407,33 @@ async fn every_staff_and_admin_endpoint_admits_only_its_roles_and_units(app: Tes
                 Body::Json(
                     json!({"reminders": [{"hours_before": 168, "only_if_booked_hours_ahead": 240}, {"hours_before": 48}]}),
                 ),
+                &["regional admin"],
+                403,
+            )
+        },
+        case(
+            "GET",
+            format!("/api/v1/units/{u}/waitlist"),
+            Body::None,
+            &["staff", "unit admin", "regional admin"],
+            403,
+        ),
+        Case {
+            special: vec![("regional admin elsewhere", 404)],
+            ..case(
+                "GET",
+                "/api/v1/region/offer-hold".into(),
+                Body::None,
+                &["regional admin"],
+                403,
+            )
+        },
+        Case {
+            special: vec![("regional admin elsewhere", 404)],
+            ..case(
+                "PUT",
+                "/api/v1/region/offer-hold".into(),
+                Body::Json(json!({"minutes": 20})),
                 &["regional admin"],
                 403,
             )

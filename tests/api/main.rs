@@ -11,6 +11,7 @@ mod authorization;
 mod booking;
 mod calendar;
 mod contract;
+mod earlier_time;
 mod finished_flows;
 mod fixed_time;
 mod http;

@@ -31,7 +31,7 @@ fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 
 /// A transport that keeps what it was given.
 #[derive(Default)]
-struct Captured(Mutex<Vec<Outgoing>>);
+pub(crate) struct Captured(Mutex<Vec<Outgoing>>);
 
 #[async_trait]
 impl Transport for Captured {
@@ -42,13 +42,13 @@ impl Transport for Captured {
 }
 
 impl Captured {
-    fn take(&self) -> Vec<Outgoing> {
+    pub(crate) fn take(&self) -> Vec<Outgoing> {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
 }
 
 /// A worker on the test's clock, sending into `email` and `sms`.
-fn worker(app: &TestApp, clock: Arc<TestClock>, email: Arc<Captured>, sms: Arc<Captured>) -> OutboxWorker {
+pub(crate) fn worker(app: &TestApp, clock: Arc<TestClock>, email: Arc<Captured>, sms: Arc<Captured>) -> OutboxWorker {
     let composer = Arc::new(TemplateComposer::swedish("https://tidbok.example.se"));
     OutboxWorker {
         id: uuid::Uuid::new_v4(),
@@ -65,11 +65,11 @@ fn worker(app: &TestApp, clock: Arc<TestClock>, email: Arc<Captured>, sms: Arc<C
 }
 
 /// Runs the worker until nothing is due.
-async fn drain(w: &OutboxWorker) {
+pub(crate) async fn drain(w: &OutboxWorker) {
     while w.tick().await.unwrap() > 0 {}
 }
 
-async fn subscribe(app: &TestApp, token: &str, extra: Value) {
+pub(crate) async fn subscribe(app: &TestApp, token: &str, extra: Value) {
     let mut settings =
         json!({"email": "anna@example.se", "phone": "070-123 45 67", "email_enabled": true, "sms_enabled": true});
     settings

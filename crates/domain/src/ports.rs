@@ -651,9 +651,10 @@ pub trait WaitlistRepository: Send + Sync {
     async fn offer_free_slots(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<u32>;
     /// How many wait, per type and practitioner, at a unit.
     async fn waitlist_counts(&self, unit: UnitId, now: DateTime<Utc>) -> StoreResult<Vec<WaitlistCount>>;
-    /// The region's hold length in minutes.
-    async fn offer_hold_minutes(&self, region: RegionId) -> StoreResult<u32>;
-    async fn set_offer_hold_minutes(&self, region: RegionId, minutes: u32) -> StoreResult<()>;
+    /// The region's hold length in minutes (None: no such region).
+    async fn offer_hold_minutes(&self, region: RegionId) -> StoreResult<Option<u32>>;
+    /// False: no such region.
+    async fn set_offer_hold_minutes(&self, region: RegionId, minutes: u32) -> StoreResult<bool>;
 }
 
 /// Everything the API needs from a store.

@@ -347,23 +347,22 @@ impl WaitlistRepository for SqlStore {
             .await
     }
 
-    async fn offer_hold_minutes(&self, region: RegionId) -> StoreResult<u32> {
+    async fn offer_hold_minutes(&self, region: RegionId) -> StoreResult<Option<u32>> {
         let m = query(HOLD_MINUTES)
             .bind(region.as_uuid())
             .optional(&self.db, |r| r.int("m"))
             .await?;
-        Ok(m.and_then(|m| u32::try_from(m).ok())
-            .unwrap_or(DEFAULT_OFFER_HOLD_MINUTES))
+        Ok(m.map(|m| u32::try_from(m).unwrap_or(DEFAULT_OFFER_HOLD_MINUTES)))
     }
 
-    async fn set_offer_hold_minutes(&self, region: RegionId, minutes: u32) -> StoreResult<()> {
-        query(SET_HOLD_MINUTES)
+    async fn set_offer_hold_minutes(&self, region: RegionId, minutes: u32) -> StoreResult<bool> {
+        let changed = query(SET_HOLD_MINUTES)
             .bind(region.as_uuid())
             .bind(minutes as i32)
             .execute(&self.db)
             .await
             .map_err(db_error)?;
-        Ok(())
+        Ok(changed > 0)
     }
 }
 

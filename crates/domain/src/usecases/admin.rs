@@ -112,7 +112,7 @@ impl AdminConsole {
     /// Rule 16: how long an offer of an earlier time holds its slot.
     pub async fn offer_hold_minutes(&self, staff: &StaffMember) -> DeskResult<u32> {
         let region = self.region_for(staff)?;
-        Ok(self.store.offer_hold_minutes(region).await?)
+        self.store.offer_hold_minutes(region).await?.ok_or(DeskError::NotFound)
     }
 
     /// Rule 16: sets the hold's length, within
@@ -122,8 +122,11 @@ impl AdminConsole {
         if !crate::waitlist::OFFER_HOLD_MINUTES.contains(&minutes) {
             return Err(DeskError::InvalidRange("a hold lasts 5 to 120 minutes"));
         }
-        self.store.set_offer_hold_minutes(region, minutes).await?;
-        Ok(minutes)
+        if self.store.set_offer_hold_minutes(region, minutes).await? {
+            Ok(minutes)
+        } else {
+            Err(DeskError::NotFound)
+        }
     }
 
     /// Rule 14: a unit's reminders: whether it has its own, what they are,
