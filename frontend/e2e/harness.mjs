@@ -57,6 +57,8 @@ export async function startServer() {
       TIDBOK_BOOKINGS_PER_MINUTE: '1000',
       TIDBOK_LOGIN_PER_MINUTE: '1000',
       TIDBOK_LOG: 'warn',
+      // Offers of an earlier time are made in the day only; the tests run at any hour.
+      TIDBOK_OFFER_HOURS: '0-24',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

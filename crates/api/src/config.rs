@@ -149,4 +149,14 @@ pub struct DeliverySettings {
     /// How often an idle worker looks for due deliveries, in milliseconds.
     #[arg(long, env = "TIDBOK_OUTBOX_POLL_MS", default_value_t = 1000)]
     pub poll_ms: u64,
+    /// The local (Stockholm) hours in which offers of an earlier time are
+    /// made, `FROM-UNTIL` in whole hours (rule 15); a slot freed outside them
+    /// is offered when they open, if still free.
+    #[arg(long, env = "TIDBOK_OFFER_HOURS", default_value = "8-21", value_parser = parse_offer_hours)]
+    pub offer_hours: tidbok_domain::waitlist::OfferWindow,
+}
+
+fn parse_offer_hours(text: &str) -> Result<tidbok_domain::waitlist::OfferWindow, String> {
+    tidbok_domain::waitlist::OfferWindow::parse(text)
+        .ok_or_else(|| "whole hours FROM-UNTIL with 0 <= FROM < UNTIL <= 24, e.g. 8-21".to_owned())
 }

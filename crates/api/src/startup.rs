@@ -36,7 +36,7 @@ impl Application {
     pub async fn build_with_clock(settings: &Settings, clock: std::sync::Arc<dyn Clock>) -> anyhow::Result<Self> {
         let backend = Backend::connect(&settings.database.store_config()).await?;
         backend.migrate().await?;
-        let store = backend.store();
+        let store = backend.store_with(settings.delivery.offer_hours);
         if settings.seed_demo && crate::seed::seed_if_empty(&store, clock.now()).await? {
             tracing::info!("loaded the demo data");
         }

@@ -138,9 +138,39 @@ pub fn offer_qualifies(
         && wish.accepts(slot_start)
 }
 
-/// Offers are made in the day only (as reminders are sent).
+/// The local hours in which offers are made: by default 08:00–21:00, as
+/// reminders are sent (an installation may widen or narrow it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfferWindow {
+    pub from_hour: u32,
+    pub until_hour: u32,
+}
+
+impl Default for OfferWindow {
+    fn default() -> Self {
+        Self {
+            from_hour: SEND_FROM_HOUR,
+            until_hour: SEND_UNTIL_HOUR,
+        }
+    }
+}
+
+impl OfferWindow {
+    /// From `"8-21"`: whole hours, `0 <= from < until <= 24`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (from, until) = text.split_once('-')?;
+        let (from_hour, until_hour) = (from.trim().parse().ok()?, until.trim().parse().ok()?);
+        (from_hour < until_hour && until_hour <= 24).then_some(Self { from_hour, until_hour })
+    }
+
+    pub fn open_at(&self, now: DateTime<Utc>) -> bool {
+        (self.from_hour..self.until_hour).contains(&now.with_timezone(&ZONE).hour())
+    }
+}
+
+/// Offers are made in the day only (the default [`OfferWindow`]).
 pub fn offers_open_at(now: DateTime<Utc>) -> bool {
-    (SEND_FROM_HOUR..SEND_UNTIL_HOUR).contains(&now.with_timezone(&ZONE).hour())
+    OfferWindow::default().open_at(now)
 }
 
 /// Where a wish stands.
@@ -327,5 +357,11 @@ mod tests {
         assert!(!offers_open_at(local(2026, 12, 1, 21, 0)));
         // The spring-forward night is a night like any other.
         assert!(!offers_open_at(Utc.with_ymd_and_hms(2027, 3, 28, 1, 30, 0).unwrap()));
+        let always = OfferWindow::parse("0-24").unwrap();
+        assert!(always.open_at(local(2026, 12, 1, 3, 0)));
+        assert_eq!(OfferWindow::parse(" 8 - 21 "), Some(OfferWindow::default()));
+        for bad in ["21-8", "8-25", "8", "a-b", "8-8"] {
+            assert_eq!(OfferWindow::parse(bad), None, "{bad}");
+        }
     }
 }

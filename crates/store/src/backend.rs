@@ -56,7 +56,15 @@ impl Backend {
 
     /// Every port, on this database.
     pub fn store(&self) -> Arc<dyn Store> {
-        Arc::new(SqlStore { db: self.clone() })
+        self.store_with(Default::default())
+    }
+
+    /// The store, making offers of an earlier time only inside `offers`.
+    pub fn store_with(&self, offers: tidbok_domain::waitlist::OfferWindow) -> Arc<dyn Store> {
+        Arc::new(SqlStore {
+            db: self.clone(),
+            offers,
+        })
     }
 
     pub async fn close(&self) {

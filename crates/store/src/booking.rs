@@ -21,7 +21,7 @@ use crate::waitlist::{end_entry, offer_freed};
 use crate::SqlStore;
 use chrono::{DateTime, Utc};
 use tidbok_domain::ports::*;
-use tidbok_domain::waitlist::EntryStatus;
+use tidbok_domain::waitlist::{EntryStatus, OfferWindow};
 use tidbok_domain::*;
 use uuid::Uuid;
 
@@ -112,15 +112,18 @@ impl BookingRepository for SqlStore {
         key: Option<&IdempotencyKey>,
         effects: &Effects,
     ) -> StoreResult<Committed<BookingId>> {
-        Ok(retrying("rebook", || rebook(&self.db, r, key, effects)).await?)
+        Ok(retrying("rebook", || rebook(&self.db, r, key, effects, self.offers)).await?)
     }
 
     async fn cancel(&self, id: BookingId, c: &Cancellation, effects: &Effects) -> StoreResult<()> {
-        Ok(retrying("cancel", || cancel(&self.db, id, c, effects)).await?)
+        Ok(retrying("cancel", || cancel(&self.db, id, c, effects, self.offers)).await?)
     }
 
     async fn change_status(&self, change: &StatusChange, effects: &Effects) -> StoreResult<()> {
-        Ok(retrying("change_status", || change_status(&self.db, change, effects)).await?)
+        Ok(retrying("change_status", || {
+            change_status(&self.db, change, effects, self.offers)
+        })
+        .await?)
     }
 
     async fn set_hidden_in_portal(
@@ -130,7 +133,10 @@ impl BookingRepository for SqlStore {
         at: DateTime<Utc>,
         effects: &Effects,
     ) -> StoreResult<()> {
-        Ok(retrying("set_hidden", || set_hidden(&self.db, id, hidden, at, effects)).await?)
+        Ok(retrying("set_hidden", || {
+            set_hidden(&self.db, id, hidden, at, effects, self.offers)
+        })
+        .await?)
     }
 
     async fn booking(&self, id: BookingId) -> StoreResult<Option<BookingDetails>> {
@@ -345,6 +351,7 @@ async fn rebook(
     r: &Rebooking,
     key: Option<&IdempotencyKey>,
     effects: &Effects,
+    window: OfferWindow,
 ) -> Result<Committed<BookingId>, Failure> {
     let principal = r.by.uuid();
     let mut tx = db.begin().await?;
@@ -353,8 +360,8 @@ async fn rebook(
     }
     // The new slot first: the old booking is released only once it is ours.
     let (unit_id, starts_at) = claim_slot(&mut tx, r.new_booking_id, r.to_slot, r.slot_must_start_after, r.at).await?;
-    end_entry(&mut tx, r.from, r.at, EntryStatus::Ended).await?;
-    move_booking(&mut tx, r, unit_id, starts_at).await?;
+    end_entry(&mut tx, r.from, r.at, EntryStatus::Ended, window).await?;
+    move_booking(&mut tx, r, unit_id, starts_at, window).await?;
     set_key_result(&mut tx, principal, IdempotentOperation::Rebook, key, r.new_booking_id).await?;
     write_effects(&mut tx, effects).await?;
     tx.commit().await?;
@@ -370,6 +377,7 @@ pub(crate) async fn move_booking(
     r: &Rebooking,
     unit_id: Uuid,
     starts_at: DateTime<Utc>,
+    window: OfferWindow,
 ) -> Result<(), Failure> {
     let old = query(MARK_REBOOKED)
         .bind(r.from.as_uuid())
@@ -398,7 +406,7 @@ pub(crate) async fn move_booking(
         calendar: Some((old.uuid("calendar_uid")?, old.int("calendar_sequence")? + 1)),
     };
     insert_claimed(tx, row).await?;
-    offer_freed(tx, old_slot, r.at).await?;
+    offer_freed(tx, old_slot, r.at, window).await?;
     Ok(())
 }
 
@@ -463,7 +471,7 @@ async fn book_ad_hoc(db: &Backend, a: &AdHocBooking, effects: &Effects) -> Resul
     Ok(b.id)
 }
 
-async fn change_status(db: &Backend, c: &StatusChange, effects: &Effects) -> Result<(), Failure> {
+async fn change_status(db: &Backend, c: &StatusChange, effects: &Effects, window: OfferWindow) -> Result<(), Failure> {
     let mut tx = db.begin().await?;
     match c.to {
         BookingStatus::Arrived => {
@@ -484,13 +492,13 @@ async fn change_status(db: &Backend, c: &StatusChange, effects: &Effects) -> Res
                 .ok_or(Conflict::BookingNotActive)?;
             let slot = row.uuid("slot_id")?;
             release_slot(&mut tx, slot, c.booking).await?;
-            end_entry(&mut tx, c.booking, c.at, EntryStatus::Ended).await?;
-            offer_freed(&mut tx, slot, c.at).await?;
+            end_entry(&mut tx, c.booking, c.at, EntryStatus::Ended, window).await?;
+            offer_freed(&mut tx, slot, c.at, window).await?;
         }
         other => return Err(Failure::Corrupt(format!("no status change to {other}"))),
     }
     if c.to == BookingStatus::Arrived {
-        end_entry(&mut tx, c.booking, c.at, EntryStatus::Ended).await?;
+        end_entry(&mut tx, c.booking, c.at, EntryStatus::Ended, window).await?;
     }
     cancel_reminders(&mut tx, c.booking).await?;
     write_effects(&mut tx, effects).await?;
@@ -504,6 +512,7 @@ async fn set_hidden(
     hidden: bool,
     at: DateTime<Utc>,
     effects: &Effects,
+    window: OfferWindow,
 ) -> Result<(), Failure> {
     let mut tx = db.begin().await?;
     let changed = query(SET_HIDDEN)
@@ -516,14 +525,20 @@ async fn set_hidden(
     }
     if hidden {
         cancel_reminders(&mut tx, id).await?;
-        end_entry(&mut tx, id, at, EntryStatus::Ended).await?;
+        end_entry(&mut tx, id, at, EntryStatus::Ended, window).await?;
     }
     write_effects(&mut tx, effects).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn cancel(db: &Backend, id: BookingId, c: &Cancellation, effects: &Effects) -> Result<(), Failure> {
+async fn cancel(
+    db: &Backend,
+    id: BookingId,
+    c: &Cancellation,
+    effects: &Effects,
+    window: OfferWindow,
+) -> Result<(), Failure> {
     let mut tx = db.begin().await?;
     let row = query(CANCEL_BOOKING)
         .bind(id.as_uuid())
@@ -539,8 +554,8 @@ async fn cancel(db: &Backend, id: BookingId, c: &Cancellation, effects: &Effects
     cancel_reminders(&mut tx, id).await?;
     // The resident's own wish ends first, so their freed slot is not offered
     // back to them; then whoever waits for the slot is offered it (rule 15).
-    end_entry(&mut tx, id, c.at, EntryStatus::Ended).await?;
-    offer_freed(&mut tx, slot, c.at).await?;
+    end_entry(&mut tx, id, c.at, EntryStatus::Ended, window).await?;
+    offer_freed(&mut tx, slot, c.at, window).await?;
     write_effects(&mut tx, effects).await?;
     tx.commit().await?;
     Ok(())

@@ -104,6 +104,8 @@ pub enum ConnectError {
 #[derive(Clone)]
 pub(crate) struct SqlStore {
     db: Backend,
+    /// When offers of an earlier time are made (rule 15).
+    offers: tidbok_domain::waitlist::OfferWindow,
 }
 
 #[async_trait::async_trait]

@@ -212,7 +212,7 @@ impl WaitlistRepository for SqlStore {
     async fn withdraw_waitlist_entry(&self, booking: BookingId, now: DateTime<Utc>) -> StoreResult<bool> {
         Ok(retrying("withdraw_waitlist_entry", || async {
             let mut tx = self.db.begin().await?;
-            let ended = end_entry(&mut tx, booking, now, EntryStatus::Withdrawn).await?;
+            let ended = end_entry(&mut tx, booking, now, EntryStatus::Withdrawn, self.offers).await?;
             tx.commit().await?;
             Ok(ended)
         })
@@ -254,7 +254,7 @@ impl WaitlistRepository for SqlStore {
                 query(FULFIL_ENTRY).bind(entry).bind(r.at).execute(&mut tx).await?;
             }
             let (unit_id, starts_at) = (claimed.uuid("unit_id")?, claimed.instant("starts_at")?);
-            crate::booking::move_booking(&mut tx, r, unit_id, starts_at).await?;
+            crate::booking::move_booking(&mut tx, r, unit_id, starts_at, self.offers).await?;
             query(SET_HOLD_BOOKING)
                 .bind(id.as_uuid())
                 .bind(r.new_booking_id.as_uuid())
@@ -277,7 +277,7 @@ impl WaitlistRepository for SqlStore {
                 .await?
                 .ok_or(Conflict::OfferGone)?
                 .uuid("slot_id")?;
-            pass_on(&mut tx, slot, id.as_uuid(), now).await?;
+            pass_on(&mut tx, slot, id.as_uuid(), now, self.offers).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -297,7 +297,7 @@ impl WaitlistRepository for SqlStore {
                 let Some(row) = query(EXPIRE_HOLD).bind(hold).bind(now).fetch_optional(&mut tx).await? else {
                     return Ok(false); // another worker settled it
                 };
-                pass_on(&mut tx, row.uuid("slot_id")?, hold, now).await?;
+                pass_on(&mut tx, row.uuid("slot_id")?, hold, now, self.offers).await?;
                 tx.commit().await?;
                 Ok(true)
             })
@@ -308,7 +308,7 @@ impl WaitlistRepository for SqlStore {
     }
 
     async fn offer_free_slots(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<u32> {
-        if !offers_open_at(now) {
+        if !self.offers.open_at(now) {
             return Ok(0);
         }
         let slots = query(WAITED_FOR_SLOTS)
@@ -322,7 +322,7 @@ impl WaitlistRepository for SqlStore {
         for slot in slots {
             let done = retrying("offer_free_slot", || async {
                 let mut tx = self.db.begin().await?;
-                let done = offer_freed(&mut tx, slot, now).await?;
+                let done = offer_freed(&mut tx, slot, now, self.offers).await?;
                 tx.commit().await?;
                 Ok(done)
             })
@@ -370,8 +370,13 @@ impl WaitlistRepository for SqlStore {
 /// resident waiting whose wish it suits, inside the caller's transaction:
 /// holds it, records the hold and writes the offer's deliveries. False:
 /// nobody was offered it (night, nobody waiting, or the slot is not free).
-pub(crate) async fn offer_freed(tx: &mut Tx, slot: Uuid, now: DateTime<Utc>) -> Result<bool, Failure> {
-    if !offers_open_at(now) {
+pub(crate) async fn offer_freed(
+    tx: &mut Tx,
+    slot: Uuid,
+    now: DateTime<Utc>,
+    window: OfferWindow,
+) -> Result<bool, Failure> {
+    if !window.open_at(now) {
         return Ok(false);
     }
     let candidates = query(CANDIDATES)
@@ -440,9 +445,9 @@ pub(crate) async fn offer_freed(tx: &mut Tx, slot: Uuid, now: DateTime<Utc>) -> 
 
 /// A hold settled (declined, expired, released): the slot is no longer held
 /// by it and goes to the next resident waiting, or is free.
-async fn pass_on(tx: &mut Tx, slot: Uuid, hold: Uuid, now: DateTime<Utc>) -> Result<(), Failure> {
+async fn pass_on(tx: &mut Tx, slot: Uuid, hold: Uuid, now: DateTime<Utc>, window: OfferWindow) -> Result<(), Failure> {
     query(UNHOLD_SLOT).bind(slot).bind(hold).execute(&mut *tx).await?;
-    offer_freed(tx, slot, now).await?;
+    offer_freed(tx, slot, now, window).await?;
     Ok(())
 }
 
@@ -453,6 +458,7 @@ pub(crate) async fn end_entry(
     booking: BookingId,
     now: DateTime<Utc>,
     status: EntryStatus,
+    window: OfferWindow,
 ) -> Result<bool, Failure> {
     let Some(row) = query(END_ENTRY)
         .bind(booking.as_uuid())
@@ -469,7 +475,7 @@ pub(crate) async fn end_entry(
         .fetch_optional(&mut *tx)
         .await?;
     if let Some(hold) = released {
-        pass_on(tx, hold.uuid("slot_id")?, hold.uuid("id")?, now).await?;
+        pass_on(tx, hold.uuid("slot_id")?, hold.uuid("id")?, now, window).await?;
     }
     Ok(true)
 }

@@ -100,3 +100,9 @@ export function stockholmMinutes(instant: string): number {
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0)
   return get('hour') * 60 + get('minute')
 }
+
+/** An instant's Stockholm time of day, "08:30". */
+export function formatTime(instant: string): string {
+  const minutes = stockholmMinutes(instant)
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+}

@@ -6,6 +6,8 @@ import { useI18n, type TextKey } from '../../../shared/i18n'
 import { Button, Checkbox, Dialog, ErrorNotice, Loading, Page, SelectField, TextField, TableScroll } from '../../../shared/ui'
 import { SaveStatus } from '../../../shared/ui/SaveStatus'
 import { RegionReminders } from '../components/Reminders'
+import { OfferHoldSetting } from '../components/OfferHoldSetting'
+import { useOfferHold } from '../api/offer-hold'
 import { useCatalogue, useRegion, useSaveType, useUpdateRegion } from '../api/catalogue'
 
 type CatalogueType = Schemas['CatalogueTypeResponse']
@@ -44,6 +46,7 @@ export function CataloguePage() {
   const { t } = useI18n()
   const catalogue = useCatalogue()
   const region = useRegion()
+  const hold = useOfferHold()
   const save = useSaveType()
   const [editing, setEditing] = useState<{ id: string | null; form: TypeRequest } | null>(null)
   // What the last save in the table or the dialog did, said beside "Ny tidbokstyp".
@@ -53,6 +56,7 @@ export function CataloguePage() {
       <p>{t('admin.catalogueIntro')}</p>
       {region.data && <NotifySetting notify={region.data.notify_on_staff_cancel} />}
       {region.data && <RegionReminders list={region.data.reminders} />}
+      {hold.data && <OfferHoldSetting minutes={hold.data.minutes} />}
       <ErrorNotice error={catalogue.error ?? region.error ?? save.error} />
       <div className="buttons">
         <Button

@@ -7,6 +7,7 @@ import { useI18n, type TextKey } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
 import { Button, ErrorNotice, PhoneLink } from '../../../shared/ui'
 import { downloadCalendarFile } from '../api/calendar-file'
+import { EarlierTimePanel } from './EarlierTimePanel'
 
 type Booking = Schemas['BookingResponse']
 
@@ -14,6 +15,9 @@ interface Props {
   booking: Booking
   onCancel?: (booking: Booking) => void
   onRebook?: (booking: Booking) => void
+  /** The booking's wish for an earlier time (rule 15); shown with its
+   * controls when given and the booking may be moved online. */
+  earlierTime?: { wish: Schemas['EarlierTimeResponse'] | undefined }
 }
 
 /** What became of a booking that is not (or no longer) booked, in the resident's words. */
@@ -32,7 +36,7 @@ export function statusText(booking: Booking): TextKey | null {
   }
 }
 
-export function BookingCard({ booking, onCancel, onRebook }: Props) {
+export function BookingCard({ booking, onCancel, onRebook, earlierTime }: Props) {
   const { t, lang } = useI18n()
   const booked = booking.status === 'booked'
   const outcome = statusText(booking)
@@ -70,6 +74,7 @@ export function BookingCard({ booking, onCancel, onRebook }: Props) {
         <p className="notice notice--warning">{t(`bookings.why.${reason}` as TextKey)}</p>
       )}
       {booked && <CalendarButton bookingId={booking.id} />}
+      {booked && booking.can_rebook && earlierTime && <EarlierTimePanel bookingId={booking.id} wish={earlierTime.wish} />}
       {(canCancel || canRebook) && (
         <div className="buttons">
           {canRebook && (

@@ -6,6 +6,8 @@ import { formatDateLong } from '../../../shared/lib/dates'
 import { Button, Dialog, ErrorNotice, Loading, Page, Result, TextArea } from '../../../shared/ui'
 import { useCancelBooking } from '../api/cancel-booking'
 import { useMyBookings } from '../api/get-my-bookings'
+import { useEarlierTimes, useOffers } from '../api/earlier-time'
+import { OfferCard } from '../components/OfferCard'
 import { BookingCard } from '../components/BookingCard'
 
 type Booking = Schemas['BookingResponse']
@@ -14,6 +16,8 @@ export function MyBookingsPage() {
   const { t, lang } = useI18n()
   const navigate = useNavigate()
   const bookings = useMyBookings()
+  const wishes = useEarlierTimes()
+  const offers = useOffers()
   const [cancelling, setCancelling] = useState<Booking | null>(null)
   // The last cancellation: its message takes focus where the list begins.
   const [done, setDone] = useState<{ id: string; text: string } | null>(null)
@@ -31,6 +35,28 @@ export function MyBookingsPage() {
     <Page title={t('bookings.title')}>
       <p>{t('bookings.intro')}</p>
       {done && <Result id={done.id}>{done.text}</Result>}
+      {offers.data && offers.data.length > 0 && (
+        <section aria-labelledby="offers-heading">
+          <h2 id="offers-heading">{t('offer.title')}</h2>
+          <ul className="list">
+            {offers.data.map((o) => (
+              <li key={o.id}>
+                <OfferCard
+                  offer={o}
+                  current={bookings.data?.find((b) => b.id === o.booking_id)}
+                  onAccepted={(b) =>
+                    setDone({
+                      id: `accepted-${o.id}`,
+                      text: t('offer.accepted', { when: t('bookings.at', { date: formatDateLong(b.local_date, lang), time: b.local_start_time }) }),
+                    })
+                  }
+                  onDeclined={() => setDone({ id: `declined-${o.id}`, text: t('offer.declined') })}
+                />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {bookings.isPending && <Loading />}
       <ErrorNotice error={bookings.error} />
       {bookings.data?.length === 0 && <p>{t('bookings.empty')}</p>}
@@ -38,7 +64,12 @@ export function MyBookingsPage() {
       <ul className="list">
         {bookings.data?.map((b) => (
           <li key={b.id} id={`booking-${b.id}`} tabIndex={b.id === linked ? -1 : undefined} className={b.id === linked ? 'linked' : undefined}>
-            <BookingCard booking={b} onCancel={setCancelling} onRebook={(booking) => navigate(`/bookings/${booking.id}/rebook`)} />
+            <BookingCard
+              booking={b}
+              onCancel={setCancelling}
+              onRebook={(booking) => navigate(`/bookings/${booking.id}/rebook`)}
+              earlierTime={wishes.data ? { wish: wishes.data.find((w) => w.booking_id === b.id) } : undefined}
+            />
           </li>
         ))}
       </ul>

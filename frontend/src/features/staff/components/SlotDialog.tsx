@@ -5,7 +5,7 @@
 import { useState } from 'react'
 import { ProblemError, type Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
-import { formatDateLong, formatInstant } from '../../../shared/lib/dates'
+import { formatDateLong, formatInstant, formatTime } from '../../../shared/lib/dates'
 import { Button, Checkbox, ErrorNotice, Notice, SelectField, TextArea, TextField } from '../../../shared/ui'
 import { ConfirmDialog } from '../../../shared/ui/ConfirmDialog'
 import { markArrived, markEnteredInError, openSummons, setHidden, staffCancel, staffRebook, useBookingAction } from '../api/booking-actions'
@@ -48,6 +48,10 @@ export function SlotDialogBody({ unitId, slot, freeSlots, regionNotifies, now, o
         // Rule 20: a time that has started is not offered for booking; a visit
         // that took place can be recorded, as a choice of its own.
         <PastSlot unitId={unitId} slot={slot} onDone={onDone} />
+      ) : slot.state === 'held' && slot.held_until ? (
+        // Rule 16: offered to a resident waiting for an earlier time; it
+        // cannot be booked until they answer or the hold runs out.
+        <p className="notice notice--info">{t('staff.heldExplained', { time: formatTime(slot.held_until) })}</p>
       ) : (
         slot.state === 'free' && <BookForm unitId={unitId} slot={slot} onDone={onDone} />
       )}

@@ -10,7 +10,7 @@
 // now on today's column.
 import type { Schemas } from '../../../shared/api/client'
 import { useI18n, type TextKey } from '../../../shared/i18n'
-import { addDays, formatDateShort, stockholmMinutes, todayInStockholm } from '../../../shared/lib/dates'
+import { addDays, formatDateShort, formatTime, stockholmMinutes, todayInStockholm } from '../../../shared/lib/dates'
 import { typeColours } from './colours'
 import { hasStarted } from './SlotDialog'
 
@@ -117,7 +117,9 @@ function SlotBlock({ slot, row, colour, past, onOpen }: { slot: BookSlot; row: s
   const ended = slot.bookings.filter((b) => b !== active)
   const latest = ended[ended.length - 1]
   const withdrawn = slot.state === 'withdrawn'
-  const state = active ? null : withdrawn ? t('staff.withdrawn') : past ? t('staff.past') : t('staff.free')
+  // Rule 16: held for a resident's offer of an earlier time.
+  const held = slot.state === 'held' && slot.held_until ? t('staff.heldUntil', { time: formatTime(slot.held_until) }) : null
+  const state = active ? null : withdrawn ? t('staff.withdrawn') : past ? t('staff.past') : (held ?? t('staff.free'))
   const heading = (
     <>
       <span className="slot__time">{slot.local_start_time}</span> {slot.appointment_type.name}
@@ -147,7 +149,7 @@ function SlotBlock({ slot, row, colour, past, onOpen }: { slot: BookSlot; row: s
     ...ended.map((b) => `${t(`status.${b.status}` as TextKey)}: ${b.resident.name ?? ''} ${b.cancellation?.reason ?? ''}`),
     ...(past && active ? [t('staff.past').toLowerCase()] : []),
   ].join(', ')
-  const kind = past ? 'slot--past' : active ? 'slot--booked' : withdrawn ? 'slot--withdrawn' : 'slot--free'
+  const kind = past ? 'slot--past' : active ? 'slot--booked' : withdrawn ? 'slot--withdrawn' : held ? 'slot--held' : 'slot--free'
   return (
     <button type="button" className={`slot ${kind}`} style={{ gridRow: row, background: past || withdrawn ? undefined : colour }} aria-label={label} onClick={() => onOpen(slot)}>
       {heading}{' '}

@@ -8,6 +8,8 @@ import { usePractitioners } from '../api/get-practitioners'
 import { useRegion } from '../api/get-region'
 import { useStaffMe } from '../../../shared/auth/staff-me'
 import { useUnitCatalogue } from '../api/get-unit-catalogue'
+import { useWaitlist } from '../api/get-waitlist'
+import { WaitlistPanel } from '../components/WaitlistPanel'
 import { NewBookingForm } from '../components/NewBookingDialog'
 import { hasStarted, SlotDialogBody } from '../components/SlotDialog'
 import { WeekGrid } from '../components/WeekGrid'
@@ -26,6 +28,7 @@ export function AppointmentBookPage() {
   const [open, setOpen] = useState<string | 'new' | null>(null)
   const practitioners = usePractitioners(unitId)
   const catalogue = useUnitCatalogue(unitId)
+  const waitlist = useWaitlist(unitId)
   // The book is one practitioner's week, as in PMO: the signed-in staff
   // member's own when they have one in this unit, else the first.
   const preferred = me.data?.practitioner_id ?? null
@@ -88,6 +91,9 @@ export function AppointmentBookPage() {
       </h2>
       {book.isPending && practitionerId && <Loading />}
       {book.data && <WeekGrid monday={monday} slots={book.data.slots} now={now} onOpen={(s) => setOpen(s.id)} />}
+      {waitlist.data && practitioners.data && catalogue.data && (
+        <WaitlistPanel counts={waitlist.data} practitioners={practitioners.data} types={catalogue.data} />
+      )}
       <Dialog title={open === 'new' ? t('staff.newBooking') : t('staff.booking')} open={open !== null} onClose={() => setOpen(null)}>
         {open === 'new' && unitId && practitioners.data && catalogue.data && (
           <NewBookingForm
