@@ -63,6 +63,31 @@ async fn every_resident_endpoint_admits_only_residents(app: TestApp) {
             204,
         ),
         ("GET", "/api/v1/me/offers".into(), None, 200),
+        ("GET", "/api/v1/me/invitations".into(), None, 200),
+        (
+            "GET",
+            format!("/api/v1/me/invitations/{}", uuid::Uuid::new_v4()),
+            None,
+            404,
+        ),
+        (
+            "GET",
+            format!("/api/v1/me/invitations/{}/available-dates", uuid::Uuid::new_v4()),
+            None,
+            404,
+        ),
+        (
+            "GET",
+            format!("/api/v1/me/invitations/{}/slots?date={day}", uuid::Uuid::new_v4()),
+            None,
+            404,
+        ),
+        (
+            "POST",
+            format!("/api/v1/me/invitations/{}/bookings", uuid::Uuid::new_v4()),
+            Some(book_body(slots[2])),
+            404,
+        ),
         (
             "POST",
             format!("/api/v1/me/offers/{}/accept", uuid::Uuid::new_v4()),
@@ -411,6 +436,22 @@ async fn every_staff_and_admin_endpoint_admits_only_its_roles_and_units(app: Tes
                 403,
             )
         },
+        case(
+            "POST",
+            format!("/api/v1/units/{u}/invitations"),
+            Body::Json(
+                json!({"personal_identity_number": adult_pnr(63), "appointment_type_id": ty.to_string(), "valid_from": day.to_string(), "valid_until": (day + chrono::Duration::days(7)).to_string()}),
+            ),
+            BOOK_KEEPERS,
+            403,
+        ),
+        case(
+            "GET",
+            format!("/api/v1/units/{u}/invitations"),
+            Body::None,
+            BOOK_KEEPERS,
+            403,
+        ),
         case(
             "GET",
             format!("/api/v1/units/{u}/waitlist"),

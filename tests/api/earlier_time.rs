@@ -292,6 +292,9 @@ async fn wishes_refuse_bad_input_and_bookings_that_cannot_move(kind: Kind) {
         assert_eq!(problem["errors"][0]["field"], field, "{body}");
         assert_eq!(problem["errors"][0]["code"], code, "{body}");
     }
+    // A body is an object: not the fields in order as an array.
+    let array = app.put(&path, &s.anna.0, &json!([null, null])).await;
+    assert_problem(array, 422, "validation-failed").await;
     let unknown = app.put(&path, &s.anna.0, &json!({"status": "offered"})).await;
     assert_problem(unknown, 422, "validation-failed").await;
     let wrong_type = app.put(&path, &s.anna.0, &json!({"weekdays": "monday"})).await;

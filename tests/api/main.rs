@@ -16,6 +16,7 @@ mod finished_flows;
 mod fixed_time;
 mod http;
 mod inputs;
+mod invitations;
 mod logs;
 mod notifications;
 mod operations;

@@ -32,14 +32,19 @@ macro_rules! on_both_backends {
 }
 
 mod ceiling;
+mod invitations;
 mod reminders;
 mod staff;
 mod waitlist;
+use invitations::*;
 use reminders::*;
 use staff::*;
 use waitlist::*;
 
 on_both_backends!(
+    an_invitation_makes_one_booking_and_is_listed_until_used,
+    an_ended_or_someone_elses_invitation_books_nothing,
+    concurrent_bookings_with_one_invitation_make_one,
     a_freed_slot_is_offered_first_asked_first_and_held_from_everyone_else,
     a_hold_that_runs_out_frees_the_slot_and_the_workers_pass_it_on,
     offers_wait_for_the_day_and_the_sweep_offers_new_slots,

@@ -1055,6 +1055,8 @@ pub enum AccessActionName {
     SetHiddenInPortal,
     RecordAfterTheFact,
     LookUpResident,
+    Invite,
+    ViewInvitations,
 }
 
 impl From<AccessAction> for AccessActionName {
@@ -1072,6 +1074,8 @@ impl From<AccessAction> for AccessActionName {
             AccessAction::SetHiddenInPortal => Self::SetHiddenInPortal,
             AccessAction::RecordAfterTheFact => Self::RecordAfterTheFact,
             AccessAction::LookUpResident => Self::LookUpResident,
+            AccessAction::Invite => Self::Invite,
+            AccessAction::ViewInvitations => Self::ViewInvitations,
         }
     }
 }
@@ -1091,6 +1095,8 @@ impl From<AccessActionName> for AccessAction {
             AccessActionName::SetHiddenInPortal => Self::SetHiddenInPortal,
             AccessActionName::RecordAfterTheFact => Self::RecordAfterTheFact,
             AccessActionName::LookUpResident => Self::LookUpResident,
+            AccessActionName::Invite => Self::Invite,
+            AccessActionName::ViewInvitations => Self::ViewInvitations,
         }
     }
 }

@@ -57,6 +57,16 @@ fn too_large() -> ApiError {
 }
 
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Every body is a JSON object: serde would also read a struct from an
+    // array of its fields in order (`[null, null]`), which no client means.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b == b'[') {
+        return Err(ApiError::field_errors(vec![FieldError {
+            field: String::new(),
+            code: FieldCode::Invalid,
+            message: "the body must be a JSON object".into(),
+        }]));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -102,6 +102,10 @@ problems! {
         "`lines` lists each invalid line of the CSV with its number and why. Nothing was imported; fix the lines and import again.";
     BookingLimitReached = "booking-limit-reached", UNPROCESSABLE_ENTITY, "You already hold the most bookings of this type",
         "A resident may hold only so many booked future slots of one appointment type (`max`, set per installation) — the cap that keeps a booking rush fair. Cancel one, or call the unit.";
+    InvitationUsed = "invitation-used", CONFLICT, "The invitation is used or has expired",
+        "An invitation to book (rule 19) makes one booking, and only until its window's last day. It has been used, or the window has ended; contact the unit.";
+    OutsideInvitation = "outside-invitation", UNPROCESSABLE_ENTITY, "The invitation does not cover this",
+        "An invitation covers one appointment type at one unit, on the dates of its window (`valid_from` to `valid_until`). Pick a slot or date it covers.";
     OfferGone = "offer-gone", CONFLICT, "The offer is no longer open",
         "The offer of an earlier time was accepted or declined already, its hold ran out (rule 16), or its time was taken away. Your booking is unchanged; you keep waiting for another earlier time.";
     IdempotencyKeyReused = "idempotency-key-reused", UNPROCESSABLE_ENTITY, "The idempotency key was used for another request",
@@ -526,6 +530,11 @@ impl From<PortalError> for ApiError {
             }
             PortalError::OfferGone => {
                 ApiError::new(ProblemType::OfferGone).detail("The offer is no longer open. Your booking is unchanged.")
+            }
+            PortalError::InvitationUsed => ApiError::new(ProblemType::InvitationUsed)
+                .detail("The invitation has been used or has expired. Please contact the unit."),
+            PortalError::OutsideInvitation => {
+                ApiError::new(ProblemType::OutsideInvitation).detail("The invitation does not cover this slot or date.")
             }
             PortalError::Store(s) => s.into(),
         }

@@ -90,3 +90,7 @@ id_type!(
     /// A hold on a slot: an offer to a waiting resident (rule 16).
     HoldId
 );
+id_type!(
+    /// An invitation to book (öppen kallelse, rule 19).
+    InvitationId
+);

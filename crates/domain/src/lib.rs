@@ -10,6 +10,7 @@
 pub mod calendar;
 pub mod holidays;
 pub mod ids;
+pub mod invitations;
 pub mod model;
 pub mod notify;
 pub mod pnr;

@@ -378,6 +378,8 @@ word_enum!(
         /// Staff marked a booking the resident had been told about as entered
         /// in error (makulerad): it is void (rule 21).
         VoidedByStaff = "voided_by_staff",
+        /// Staff invited the resident to book a type (rule 19).
+        Invited = "invited",
     }
 );
 
@@ -442,6 +444,10 @@ word_enum!(
         /// Staff looked a resident up by personal identity number, to confirm
         /// whom they are about to book.
         LookUpResident = "look_up_resident",
+        /// Invited a resident to book (rule 19).
+        Invite = "invite",
+        /// Listed the unit's invitations (names and numbers of residents).
+        ViewInvitations = "view_invitations",
     }
 );
 

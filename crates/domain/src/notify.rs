@@ -29,6 +29,9 @@ pub trait Composer: Send + Sync {
     /// held, and a link to the booking it would replace; never the reason
     /// for visit or the message.
     fn offer(&self, slot: &SlotDetails, booking: BookingId, expires_at: DateTime<Utc>) -> Composed;
+    /// An invitation to book (rule 19): the type, the unit, the window and a
+    /// link to book.
+    fn invitation(&self, invitation: &crate::invitations::InvitationDetails) -> Composed;
     /// The iCalendar file (RFC 5545) of a booking's event (rule 18),
     /// stamped `stamp` (when it was made).
     fn calendar_file(&self, event: &crate::calendar::CalendarEvent, stamp: DateTime<Utc>) -> String;

@@ -4,6 +4,7 @@
 //! update or named unique constraint) and comes back as [`Conflict`].
 
 use crate::ids::*;
+use crate::invitations::{Invitation, InvitationDetails};
 use crate::model::*;
 use crate::pnr::PersonalIdentityNumber;
 use crate::reminders::ReminderPolicy;
@@ -50,6 +51,9 @@ pub enum Conflict {
     /// The offer was accepted, declined or has run out, or its slot has gone.
     #[error("the offer is no longer open")]
     OfferGone,
+    /// The invitation was used by another booking, or its window has ended.
+    #[error("the invitation is used or has expired")]
+    InvitationUsed,
 }
 
 /// A client-chosen key that makes a retried request return the first result.
@@ -657,6 +661,31 @@ pub trait WaitlistRepository: Send + Sync {
     async fn set_offer_hold_minutes(&self, region: RegionId, minutes: u32) -> StoreResult<bool>;
 }
 
+/// Invitations to book (rule 19).
+#[async_trait]
+pub trait InvitationRepository: Send + Sync {
+    /// Writes a new invitation with its effects (the resident's notice, the
+    /// access log).
+    async fn create_invitation(&self, invitation: &Invitation, effects: &Effects) -> StoreResult<()>;
+    async fn invitation(&self, id: InvitationId) -> StoreResult<Option<InvitationDetails>>;
+    /// The resident's invitations not used and whose window has not ended
+    /// before `today`, soonest ending first.
+    async fn resident_invitations(&self, resident: ResidentId, today: NaiveDate)
+        -> StoreResult<Vec<InvitationDetails>>;
+    /// A unit's invitations, newest first (open, used and expired).
+    async fn unit_invitations(&self, unit: UnitId, limit: u32) -> StoreResult<Vec<InvitationDetails>>;
+    /// Books with an invitation, which the booking uses up in the same
+    /// transaction: `Conflict::InvitationUsed` when it is used or has ended
+    /// before `today`; `SlotTaken` as any booking.
+    async fn book_invited(
+        &self,
+        booking: &NewBooking,
+        invitation: InvitationId,
+        today: NaiveDate,
+        effects: &Effects,
+    ) -> StoreResult<BookingId>;
+}
+
 /// Everything the API needs from a store.
 pub trait Store:
     CatalogueRepository
@@ -671,6 +700,7 @@ pub trait Store:
     + OutboxRepository
     + AccessLogRepository
     + WaitlistRepository
+    + InvitationRepository
     + HealthCheck
 {
 }
@@ -688,6 +718,7 @@ impl<T> Store for T where
         + OutboxRepository
         + AccessLogRepository
         + WaitlistRepository
+        + InvitationRepository
         + HealthCheck
 {
 }

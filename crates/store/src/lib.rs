@@ -22,6 +22,7 @@
 //! | `effects.rs` | what a change writes beside itself: inbox message, outbox rows, access-log lines |
 //! | `appointment_book.rs` | the staff's appointment book |
 //! | `schedule.rs` | templates, one-day changes, publishing |
+//! | `invitations.rs` | invitations to book, used up by their booking (rule 19) |
 //! | `waitlist.rs` | the earlier-time waitlist, holds and offers (rules 15–16) |
 //! | `inbox.rs`, `outbox.rs`, `access_log.rs` | the resident's messages, their delivery, the access log |
 //! | `error.rs`, `retry.rs` | sqlx errors as the domain's, and retried transactions |
@@ -47,6 +48,7 @@ mod catalogue;
 mod effects;
 mod error;
 mod inbox;
+mod invitations;
 mod outbox;
 mod query;
 mod residents;

@@ -41,7 +41,8 @@ impl TemplateComposer {
             "cancelled_by_staff",
             "voided_by_staff",
             "reminder",
-            "offer"
+            "offer",
+            "invited"
         ) {
             env.add_template(name, source).expect("the built-in templates parse");
         }
@@ -178,6 +179,37 @@ impl Composer for TemplateComposer {
         })
     }
 
+    fn invitation(&self, invitation: &tidbok_domain::invitations::InvitationDetails) -> Composed {
+        let date = |d: chrono::NaiveDate| d.format_localized("%-d %B", Locale::sv_SE).to_string();
+        let i = &invitation.invitation;
+        let link = format!("{}/invitations/{}", self.public_url, i.id);
+        self.env
+            .get_template("invited")
+            .and_then(|t| {
+                t.render(context! {
+                    unit => invitation.unit.name,
+                    phone => invitation.unit.phone,
+                    type => invitation.appointment_type.name,
+                    from => date(i.valid_from),
+                    until => date(i.valid_until),
+                    link => link,
+                })
+            })
+            .map(|text| split(&text))
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "the invitation template failed; sending a plain text");
+                let line = format!(
+                    "{}: {} ({link})",
+                    invitation.unit.name, invitation.appointment_type.name
+                );
+                Composed {
+                    subject: line.clone(),
+                    body: line.clone(),
+                    sms: line,
+                }
+            })
+    }
+
     fn offer(&self, slot: &SlotDetails, booking: BookingId, expires_at: DateTime<Utc>) -> Composed {
         self.render_offer(slot, booking, expires_at).unwrap_or_else(|e| {
             tracing::error!(error = %e, "the offer template failed; sending a plain text");
@@ -263,9 +295,75 @@ mod tests {
     }
 
     #[test]
+    fn an_invitation_names_type_unit_window_and_link_and_an_offer_its_hold() {
+        let composer = TemplateComposer::swedish("https://tidbok.example.se/");
+        let b = booking(PortalPolicy::Visible);
+        let invitation = tidbok_domain::invitations::InvitationDetails {
+            invitation: tidbok_domain::invitations::Invitation {
+                id: InvitationId::generate(),
+                unit_id: b.unit.id,
+                appointment_type_id: b.appointment_type.id,
+                resident_id: b.booking.resident_id,
+                valid_from: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+                valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 18).unwrap(),
+                created_by: StaffId::generate(),
+                created_at: Utc::now(),
+                used_at: None,
+                booking_id: None,
+            },
+            unit: b.unit.clone(),
+            appointment_type: b.appointment_type.clone(),
+            resident: Resident {
+                id: b.booking.resident_id,
+                pnr: tidbok_domain::PersonalIdentityNumber::parse(
+                    "191212121212",
+                    chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                )
+                .unwrap(),
+                name: None,
+                phone: None,
+                email: None,
+                notifications: Default::default(),
+                reminders: Default::default(),
+            },
+        };
+        let m = composer.invitation(&invitation);
+        let link = format!("https://tidbok.example.se/invitations/{}", invitation.invitation.id);
+        for text in [&m.body, &m.sms] {
+            assert!(
+                text.contains("Mottagningstid") && text.contains("Vårdcentralen Nöbbelöv"),
+                "{text}"
+            );
+            assert!(
+                text.contains("7 december") && text.contains("18 december") && text.contains(&link),
+                "{text}"
+            );
+        }
+        let slot = SlotDetails {
+            slot: b.slot.clone(),
+            appointment_type: b.appointment_type.clone(),
+            practitioner: b.practitioner.clone(),
+            unit: b.unit.clone(),
+        };
+        let until = Utc.with_ymd_and_hms(2026, 6, 1, 9, 15, 0).unwrap();
+        let m = composer.offer(&slot, b.booking.id, until);
+        for text in [&m.body, &m.sms] {
+            assert!(
+                text.contains("tisdag 2 juni") && text.contains("08:30") && text.contains("11:15"),
+                "{text}"
+            );
+            assert!(text.contains(&format!("/bookings?booking={}", b.booking.id)), "{text}");
+        }
+    }
+
+    #[test]
     fn every_kind_renders_a_subject_body_and_sms_in_swedish() {
         let composer = TemplateComposer::swedish("https://tidbok.example.se/");
-        for kind in NotificationKind::ALL {
+        // An invitation is about no booking yet: its own test below.
+        for kind in NotificationKind::ALL
+            .iter()
+            .filter(|k| **k != NotificationKind::Invited)
+        {
             let m = composer
                 .render(*kind, &booking(PortalPolicy::Cancelable))
                 .unwrap_or_else(|e| panic!("{kind}: {e:#}"));

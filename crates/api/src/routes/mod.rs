@@ -6,6 +6,7 @@ pub mod dev;
 pub mod earlier_time;
 pub mod fallback;
 pub mod health;
+pub mod invitations;
 pub mod me;
 pub mod resident;
 pub mod staff;
@@ -36,6 +37,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(earlier_time::my_offers)
             .service(earlier_time::accept_offer)
             .service(earlier_time::decline_offer)
+            .service(invitations::my_invitations)
+            .service(invitations::my_invitation)
+            .service(invitations::invitation_dates)
+            .service(invitations::invitation_slots)
+            .service(invitations::book_invited)
             .service(me::inbox)
             .service(me::message)
             .service(me::mark_read)
@@ -65,6 +71,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(staff::schedule_settings)
             .service(staff::put_schedule_settings)
             .service(earlier_time::unit_waitlist)
+            .service(invitations::invite)
+            .service(invitations::unit_invitations)
             .service(staff::horizon)
             .service(staff::region_horizon)
             .service(admin::list_types)

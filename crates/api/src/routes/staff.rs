@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 type Json<T> = Result<web::Json<T>, ApiError>;
 
-fn pnr(text: &str, state: &AppState) -> Result<PersonalIdentityNumber, ApiError> {
+pub(crate) fn pnr(text: &str, state: &AppState) -> Result<PersonalIdentityNumber, ApiError> {
     PersonalIdentityNumber::parse(text, tidbok_domain::time::local_date(state.clock.now()))
         .map_err(|e| ApiError::field("personal_identity_number", e.into(), e.to_string()))
 }

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod earlier_time;
+pub mod invited;
 pub mod resident;
 pub mod staff;
 

@@ -46,6 +46,12 @@ pub enum PortalError {
     /// The offer of an earlier time was accepted, declined or has run out.
     #[error("the offer is no longer open")]
     OfferGone,
+    /// The invitation was used, or its window has ended (rule 19).
+    #[error("the invitation is used or has expired")]
+    InvitationUsed,
+    /// The slot is not of the invitation's unit and type, or not in its window.
+    #[error("the slot is not one the invitation covers")]
+    OutsideInvitation,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -57,6 +63,7 @@ impl From<StoreError> for PortalError {
             StoreError::Conflict(Conflict::BookingNotActive) => PortalError::BookingNotActive,
             StoreError::Conflict(Conflict::IdempotencyKeyReused) => PortalError::IdempotencyKeyReused,
             StoreError::Conflict(Conflict::OfferGone) => PortalError::OfferGone,
+            StoreError::Conflict(Conflict::InvitationUsed) => PortalError::InvitationUsed,
             other => PortalError::Store(other),
         }
     }
@@ -122,7 +129,7 @@ pub struct ResidentPortal {
     pub(super) clock: Arc<dyn Clock>,
     pub(super) composer: Arc<dyn Composer>,
     /// How many booked future slots of one type a resident may hold (None: no cap).
-    max_active_of_type: Option<u32>,
+    pub(super) max_active_of_type: Option<u32>,
 }
 
 impl ResidentPortal {
@@ -734,7 +741,7 @@ impl ResidentPortal {
         Ok(flags(details, service, now))
     }
 
-    async fn eligibility(
+    pub(super) async fn eligibility(
         &self,
         resident: &Resident,
         unit_id: UnitId,

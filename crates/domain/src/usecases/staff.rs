@@ -926,3 +926,88 @@ impl StaffDesk {
 pub fn local_start(t: DateTime<Utc>) -> chrono::DateTime<chrono_tz::Tz> {
     t.with_timezone(&ZONE)
 }
+
+impl StaffDesk {
+    /// Rule 19: invites a resident to book one type at the unit within a
+    /// window of dates (even a type not otherwise bookable online); the
+    /// resident is told by their channels and in the inbox, and the
+    /// invitation is written to the access log.
+    pub async fn invite(
+        &self,
+        staff: &StaffMember,
+        unit: UnitId,
+        request: InviteRequest,
+    ) -> DeskResult<crate::invitations::InvitationDetails> {
+        use crate::invitations::*;
+        let unit = self.unit_for(staff, unit, Permission::KeepBook).await?;
+        let ty = self.usable_type(&unit, request.appointment_type).await?;
+        let now = self.clock.now();
+        check_invitation(&ty, request.valid_from, request.valid_until, local_date(now)).map_err(|e| match e {
+            InvitationError::HiddenType => DeskError::TypeNotUsable,
+            InvitationError::EndBeforeStart => DeskError::EndBeforeStart,
+            InvitationError::Past => DeskError::InvalidRange("an invitation's window must not have ended"),
+            InvitationError::TooFar => DeskError::InvalidRange("an invitation's window ends at most 400 days ahead"),
+        })?;
+        let resident = self.store.ensure_resident(&request.pnr, None, now).await?;
+        let invitation = Invitation {
+            id: InvitationId::generate(),
+            unit_id: unit.id,
+            appointment_type_id: ty.id,
+            resident_id: resident.id,
+            valid_from: request.valid_from,
+            valid_until: request.valid_until,
+            created_by: staff.id,
+            created_at: now,
+            used_at: None,
+            booking_id: None,
+        };
+        let details = InvitationDetails {
+            invitation,
+            unit: unit.clone(),
+            appointment_type: ty,
+            resident: resident.clone(),
+        };
+        let composed = self.composer.invitation(&details);
+        let effects = Effects {
+            notice: Some(crate::notify::notice(
+                NotificationKind::Invited,
+                &resident,
+                None,
+                composed,
+                || None,
+                now,
+            )),
+            access: vec![self.access(staff, unit.id, AccessAction::Invite, resident.id, None)],
+            reminders: Vec::new(),
+        };
+        self.store.create_invitation(&details.invitation, &effects).await?;
+        Ok(details)
+    }
+
+    /// Rule 19: the unit's invitations, newest first, open, used and
+    /// expired; each resident shown is written to the access log.
+    pub async fn invitations(
+        &self,
+        staff: &StaffMember,
+        unit: UnitId,
+    ) -> DeskResult<Vec<crate::invitations::InvitationDetails>> {
+        let unit = self.unit_for(staff, unit, Permission::KeepBook).await?;
+        let list = self.store.unit_invitations(unit.id, 500).await?;
+        let seen: BTreeSet<ResidentId> = list.iter().map(|i| i.resident.id).collect();
+        let lines: Vec<_> = seen
+            .into_iter()
+            .map(|r| self.access(staff, unit.id, AccessAction::ViewInvitations, r, None))
+            .collect();
+        self.store.record_access(&lines).await?;
+        Ok(list)
+    }
+}
+
+/// An invitation staff send (rule 19).
+#[derive(Debug, Clone)]
+pub struct InviteRequest {
+    pub pnr: PersonalIdentityNumber,
+    pub appointment_type: AppointmentTypeId,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+}

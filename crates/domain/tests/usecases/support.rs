@@ -79,6 +79,15 @@ impl Composer for Texts {
         )
     }
 
+    fn invitation(&self, invitation: &tidbok_domain::invitations::InvitationDetails) -> Composed {
+        let name = &invitation.appointment_type.name;
+        Composed {
+            subject: format!("invited {name}"),
+            body: format!("invited {name} until {}", invitation.invitation.valid_until),
+            sms: format!("invited sms {name}"),
+        }
+    }
+
     fn offer(&self, slot: &SlotDetails, booking: BookingId, expires_at: DateTime<Utc>) -> Composed {
         Composed {
             subject: format!("offer {}", slot.slot.starts_at),

@@ -158,7 +158,7 @@ fn within_cap(held: i64, cap: u32) -> bool {
 }
 
 /// SQLite: the steps one statement each.
-async fn statement_by_statement(
+pub(crate) async fn statement_by_statement(
     tx: &mut Tx,
     b: &NewBooking,
     key: Option<&IdempotencyKey>,

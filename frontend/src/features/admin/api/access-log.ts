@@ -17,6 +17,8 @@ export const ACCESS_ACTIONS: readonly AccessAction[] = [
   'set_hidden_in_portal',
   'record_after_the_fact',
   'look_up_resident',
+  'invite',
+  'view_invitations',
 ]
 
 export interface LogFilter {
