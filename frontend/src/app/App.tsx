@@ -23,6 +23,7 @@ const login = area(() => import('./areas/login'))
 const LoginPage = login('LoginPage')
 const MyBookingsPage = resident('MyBookingsPage')
 const RebookPage = resident('RebookPage')
+const InvitationPage = resident('InvitationPage')
 const UnitsPage = resident('UnitsPage')
 const UnitPage = resident('UnitPage')
 const BookPage = resident('BookPage')
@@ -32,6 +33,7 @@ const AccessLogPage = resident('AccessLogPage')
 const AppointmentBookPage = staff('AppointmentBookPage')
 const SchedulePage = staff('SchedulePage')
 const CancellationsPage = staff('CancellationsPage')
+const InvitationsPage = staff('InvitationsPage')
 const CataloguePage = admin('CataloguePage')
 const ServicesPage = admin('ServicesPage')
 const UnitLogPage = admin('UnitLogPage')
@@ -91,6 +93,7 @@ function Routed() {
           <Route path="login" element={<LoginPage />} />
           <Route path="bookings" element={<Only roles={RESIDENT}><MyBookingsPage /></Only>} />
           <Route path="bookings/:bookingId/rebook" element={<Only roles={RESIDENT}><RebookPage /></Only>} />
+          <Route path="invitations/:invitationId" element={<Only roles={RESIDENT}><InvitationPage /></Only>} />
           <Route path="units" element={<Only roles={RESIDENT}><UnitsPage /></Only>} />
           <Route path="units/:unitId" element={<Only roles={RESIDENT}><UnitPage /></Only>} />
           <Route path="units/:unitId/book" element={<Only roles={RESIDENT}><BookPage /></Only>} />
@@ -100,6 +103,7 @@ function Routed() {
           <Route path="staff/book" element={<Only roles={BOOK}><AppointmentBookPage /></Only>} />
           <Route path="staff/schedule" element={<Only roles={SCHEDULE}><SchedulePage /></Only>} />
           <Route path="staff/cancellations" element={<Only roles={BOOK}><CancellationsPage /></Only>} />
+          <Route path="staff/invitations" element={<Only roles={BOOK}><InvitationsPage /></Only>} />
           <Route path="admin/catalogue" element={<Only roles={['regional_admin']}><CataloguePage /></Only>} />
           <Route path="admin/services" element={<Only roles={['unit_admin', 'regional_admin']}><ServicesPage /></Only>} />
           <Route path="admin/log" element={<Only roles={['unit_admin']}><UnitLogPage /></Only>} />

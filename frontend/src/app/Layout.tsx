@@ -24,11 +24,13 @@ const NAV: Record<Role, [string, TextKey][]> = {
     ['/staff/book', 'nav.book'],
     ['/staff/schedule', 'nav.schedule'],
     ['/staff/cancellations', 'nav.cancellations'],
+    ['/staff/invitations', 'nav.invitations'],
   ],
   unit_admin: [
     ['/staff/book', 'nav.book'],
     ['/staff/schedule', 'nav.schedule'],
     ['/staff/cancellations', 'nav.cancellations'],
+    ['/staff/invitations', 'nav.invitations'],
     ['/admin/services', 'nav.services'],
     ['/admin/log', 'nav.unitLog'],
   ],

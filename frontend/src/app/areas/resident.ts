@@ -3,6 +3,7 @@
 export { AccessLogPage } from '../../features/resident/pages/AccessLogPage'
 export { BookPage } from '../../features/resident/pages/BookPage'
 export { InboxPage } from '../../features/resident/pages/InboxPage'
+export { InvitationPage } from '../../features/resident/pages/InvitationPage'
 export { MyBookingsPage } from '../../features/resident/pages/MyBookingsPage'
 export { RebookPage } from '../../features/resident/pages/RebookPage'
 export { SettingsPage } from '../../features/resident/pages/SettingsPage'

@@ -8,6 +8,7 @@ import { useCancelBooking } from '../api/cancel-booking'
 import { useMyBookings } from '../api/get-my-bookings'
 import { useEarlierTimes, useOffers } from '../api/earlier-time'
 import { OfferCard } from '../components/OfferCard'
+import { InvitationList } from './InvitationPage'
 import { BookingCard } from '../components/BookingCard'
 
 type Booking = Schemas['BookingResponse']
@@ -35,6 +36,7 @@ export function MyBookingsPage() {
     <Page title={t('bookings.title')}>
       <p>{t('bookings.intro')}</p>
       {done && <Result id={done.id}>{done.text}</Result>}
+      <InvitationList />
       {offers.data && offers.data.length > 0 && (
         <section aria-labelledby="offers-heading">
           <h2 id="offers-heading">{t('offer.title')}</h2>
