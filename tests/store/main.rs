@@ -50,6 +50,8 @@ on_both_backends!(
     offers_wait_for_the_day_and_the_sweep_offers_new_slots,
     a_wish_that_ends_gives_its_offer_to_the_next,
     racing_offers_accepts_declines_and_bookings_keep_every_hold_consistent,
+    an_offer_that_ran_out_unswept_does_not_cost_its_resident_the_next_slot,
+    a_held_slot_taken_out_of_the_schedule_voids_its_offer,
     reminders_are_written_with_the_booking_and_cancelled_with_it,
     rebooking_cancels_the_old_reminders_and_plans_the_new,
     a_reminder_is_handed_over_only_while_its_booking_holds,

@@ -493,3 +493,67 @@ pub async fn racing_offers_accepts_declines_and_bookings_keep_every_hold_consist
         "the race let some offers through"
     );
 }
+
+/// A hold stops at its time, worker or not: the resident it was for is
+/// first in line for the next slot freed, as if it had been settled.
+pub async fn an_offer_that_ran_out_unswept_does_not_cost_its_resident_the_next_slot(db: &TestDb) {
+    let t0 = noon();
+    let q = queue(db, t0).await;
+    let w = &q.world;
+    let dora = w.resident(&adult_pnr(4)).await;
+    let [second] = w.slots(&w.self_service, &[t0 + Duration::hours(50)], 15).await[..] else {
+        unreachable!()
+    };
+    let d = book_at(w, second, &dora, t0 - minutes(60)).await.unwrap();
+    cancel_at(w, q.carl.1, &q.carl.0, t0).await;
+    let first = offers(w, &q.anna.0, t0).await.remove(0);
+    // No worker settles Anna's hold; it runs out; Dora's slot frees up.
+    cancel_at(w, d, &dora, t0 + minutes(20)).await;
+    let [now_offered] = &offers(w, &q.anna.0, t0 + minutes(20)).await[..] else {
+        panic!("Anna is first in line for Dora's slot")
+    };
+    assert_eq!(now_offered.slot.slot.id, second);
+    assert_eq!(
+        w.store.offer(first.id).await.unwrap().unwrap().status,
+        HoldStatus::Expired
+    );
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM slots s WHERE s.hold_id IS NOT NULL AND NOT EXISTS \
+                  (SELECT 1 FROM holds h WHERE h.id = s.hold_id AND h.status = 'held')"
+        )
+        .await,
+        0,
+        "no slot points at a settled hold"
+    );
+    // Carl's old slot, left behind by the hold, goes to Bertil on the sweep.
+    assert_eq!(w.store.offer_free_slots(t0 + minutes(20), 50).await.unwrap(), 1);
+    assert_eq!(offers(w, &q.bertil.0, t0 + minutes(20)).await[0].slot.slot.id, q.early);
+}
+
+/// Staff taking a held slot out of the schedule void its offer; the
+/// resident keeps waiting.
+pub async fn a_held_slot_taken_out_of_the_schedule_voids_its_offer(db: &TestDb) {
+    let t0 = noon();
+    let q = queue(db, t0).await;
+    let w = &q.world;
+    cancel_at(w, q.carl.1, &q.carl.0, t0).await;
+    let offer = offers(w, &q.anna.0, t0).await.remove(0);
+    let withdraw = tidbok_domain::schedule::Publication {
+        create: Vec::new(),
+        withdraw: vec![q.early],
+        conflicts: Vec::new(),
+    };
+    let done = w.store.apply_publication(&withdraw, t0 + minutes(1)).await.unwrap();
+    assert_eq!(done.withdrawn, 1);
+    assert_eq!(
+        w.store.offer(offer.id).await.unwrap().unwrap().status,
+        HoldStatus::Released
+    );
+    assert!(offers(w, &q.anna.0, t0 + minutes(1)).await.is_empty());
+    assert!(
+        w.store.waitlist_entry(q.anna.1).await.unwrap().is_some(),
+        "Anna keeps waiting"
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM holds WHERE status = 'held'").await, 0);
+}

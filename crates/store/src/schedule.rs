@@ -37,8 +37,12 @@ const INSERT_DAY_OVERRIDE_BLOCK: &str = "INSERT INTO day_override_blocks \
 const LIVE_SLOTS: &str = "SELECT id, appointment_type_id, starts_at, ends_at, booking_id FROM slots \
      WHERE practitioner_id = $1 AND withdrawn_at IS NULL AND local_date >= $2 AND local_date <= $3 \
      ORDER BY starts_at";
-const WITHDRAW_FREE_SLOT: &str =
-    "UPDATE slots SET withdrawn_at = $2 WHERE id = $1 AND booking_id IS NULL AND withdrawn_at IS NULL";
+/// A free slot leaves the schedule; an offer holding it is void with it
+/// (rule 16: staff changed the schedule; the resident keeps waiting).
+const WITHDRAW_FREE_SLOT: &str = "UPDATE slots SET withdrawn_at = $2, hold_id = NULL, held_until = NULL \
+     WHERE id = $1 AND booking_id IS NULL AND withdrawn_at IS NULL";
+const RELEASE_HOLDS_OF_SLOT: &str =
+    "UPDATE holds SET status = 'released', settled_at = $2 WHERE slot_id = $1 AND status = 'held'";
 const SLOT_HOLDER: &str = "SELECT booking_id FROM slots WHERE id = $1";
 const BOOKED_BETWEEN: &str = "SELECT starts_at, ends_at FROM slots \
      WHERE practitioner_id = $1 AND booking_id IS NOT NULL AND withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2";
@@ -262,6 +266,11 @@ async fn apply_publication(db: &Backend, p: &Publication, at: DateTime<Utc>) -> 
             .execute(&mut tx)
             .await?;
         if withdrawn == 1 {
+            query(RELEASE_HOLDS_OF_SLOT)
+                .bind(id.as_uuid())
+                .bind(at)
+                .execute(&mut tx)
+                .await?;
             published.withdrawn += 1;
             continue;
         }

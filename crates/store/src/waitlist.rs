@@ -40,7 +40,8 @@ const CANDIDATES: &str = "SELECT e.id AS e_id, e.resident_id AS e_resident_id, e
      JOIN units u ON u.id = s.unit_id JOIN regions r ON r.id = u.region_id \
      WHERE s.id = $1 AND s.booking_id IS NULL AND s.withdrawn_at IS NULL \
        AND (s.held_until IS NULL OR s.held_until <= $2) AND s.starts_at > $3 \
-       AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.entry_id = e.id AND (h.status = 'held' OR h.slot_id = s.id)) \
+       AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.entry_id = e.id \
+         AND ((h.status = 'held' AND h.expires_at > $2) OR h.slot_id = s.id)) \
      ORDER BY e.asked_at, e.id LIMIT 50";
 /// Locks a candidate's entry while it is still waiting: a concurrent
 /// acceptance or end of the wish (which update the row) either comes first
@@ -51,9 +52,15 @@ const LOCK_WAITING_ENTRY: &str = "UPDATE waitlist_entries SET status = 'waiting'
 const HOLD_SLOT: &str = "UPDATE slots SET hold_id = $1, held_until = $2 \
      WHERE id = $3 AND booking_id IS NULL AND withdrawn_at IS NULL AND (held_until IS NULL OR held_until <= $4)";
 const UNHOLD_SLOT: &str = "UPDATE slots SET hold_id = NULL, held_until = NULL WHERE id = $1 AND hold_id = $2";
-/// Holds of the slot that ran out without being settled yet.
-const EXPIRE_STALE_HOLDS_OF_SLOT: &str =
-    "UPDATE holds SET status = 'expired', settled_at = $2 WHERE slot_id = $1 AND status = 'held' AND id <> $3";
+/// Holds of the slot that ran out without being settled yet (taken before
+/// the slot, the order the workers' settling takes them in).
+const EXPIRE_STALE_HOLDS_OF_SLOT: &str = "UPDATE holds SET status = 'expired', settled_at = $2 \
+     WHERE slot_id = $1 AND status = 'held' AND expires_at <= $2";
+/// An offer of the entry that ran out without being settled yet: it no
+/// longer counts (a hold stops at its time, worker or not), so it is
+/// settled here before the entry's next offer; its slot no longer points at it.
+const EXPIRE_STALE_HOLD_OF_ENTRY: &str = "UPDATE holds SET status = 'expired', settled_at = $2 \
+     WHERE entry_id = $1 AND status = 'held' AND expires_at <= $2 RETURNING id, slot_id";
 /// Nothing inserted: the entry holds another offer or was offered the slot
 /// before (holds_one_live_per_entry, holds_offered_once).
 const INSERT_HOLD: &str = "INSERT INTO holds (id, slot_id, entry_id, resident_id, created_at, expires_at, status) \
@@ -91,7 +98,8 @@ const WAITED_FOR_SLOTS: &str = "SELECT DISTINCT s.id AS id, s.starts_at AS start
        AND s.unit_id = e.unit_id AND s.starts_at > $2 AND s.starts_at < b.starts_at AND s.local_date <= $3 \
        AND (s.held_until IS NULL OR s.held_until <= $1) \
      WHERE e.status = 'waiting' AND b.starts_at > $2 \
-       AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.entry_id = e.id AND (h.status = 'held' OR h.slot_id = s.id)) \
+       AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.entry_id = e.id \
+         AND ((h.status = 'held' AND h.expires_at > $1) OR h.slot_id = s.id)) \
      ORDER BY s.starts_at, s.id LIMIT $4";
 
 macro_rules! entry_cols {
@@ -110,6 +118,8 @@ const RESIDENT_WAITING: &str = concat!(
     entry_cols!(),
     " FROM waitlist_entries e WHERE e.resident_id = $1 AND e.status = 'waiting' ORDER BY e.asked_at, e.id"
 );
+const LOCK_BOOKED: &str =
+    "UPDATE bookings SET status = status WHERE id = $1 AND status = 'booked' AND NOT hidden_in_portal";
 const UPDATE_WISH: &str = "UPDATE waitlist_entries SET weekdays = $2, not_before_minute = $3 \
      WHERE booking_id = $1 AND status = 'waiting'";
 const INSERT_ENTRY: &str = "INSERT INTO waitlist_entries \
@@ -131,7 +141,8 @@ macro_rules! offer_select {
 const OFFER_BY_ID: &str = concat!(offer_select!(), " WHERE h.id = $1");
 const RESIDENT_OFFERS: &str = concat!(
     offer_select!(),
-    " WHERE h.resident_id = $1 AND h.status = 'held' AND h.expires_at > $2 ORDER BY h.expires_at, h.id"
+    " WHERE h.resident_id = $1 AND h.status = 'held' AND h.expires_at > $2 AND s.withdrawn_at IS NULL \
+     ORDER BY h.expires_at, h.id"
 );
 const COUNTS: &str = "SELECT e.appointment_type_id AS t, e.practitioner_id AS p, COUNT(*) AS n, \
        COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM holds h WHERE h.entry_id = e.id AND h.status = 'held' \
@@ -153,6 +164,11 @@ impl WaitlistRepository for SqlStore {
         let id = booking.booking.id;
         retrying("put_waitlist_entry", || async {
             let mut tx = self.db.begin().await?;
+            // The booking still booked and shown, and locked: a cancel (which
+            // ends the booking's wish) waits for this wish or sees it.
+            if query(LOCK_BOOKED).bind(id.as_uuid()).execute(&mut tx).await? == 0 {
+                return Err(Failure::from(Conflict::BookingNotActive));
+            }
             let changed = query(UPDATE_WISH)
                 .bind(id.as_uuid())
                 .bind(wish.weekdays.bits() as i32)
@@ -385,6 +401,14 @@ pub(crate) async fn offer_freed(
         .bind(now + online_change_cutoff())
         .fetch_all(&mut *tx)
         .await?;
+    if candidates.is_empty() {
+        return Ok(false);
+    }
+    query(EXPIRE_STALE_HOLDS_OF_SLOT)
+        .bind(slot)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     for c in &candidates {
         let wish = EarlierTimeWish::from_stored(
             i64::from(c.int("e_weekdays")?),
@@ -397,6 +421,18 @@ pub(crate) async fn offer_freed(
         let entry = c.uuid("e_id")?;
         if query(LOCK_WAITING_ENTRY).bind(entry).execute(&mut *tx).await? == 0 {
             continue;
+        }
+        let stale = query(EXPIRE_STALE_HOLD_OF_ENTRY)
+            .bind(entry)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(stale) = stale {
+            query(UNHOLD_SLOT)
+                .bind(stale.uuid("slot_id")?)
+                .bind(stale.uuid("id")?)
+                .execute(&mut *tx)
+                .await?;
         }
         let hold = Uuid::new_v4();
         let minutes = i64::from(c.int("hold_minutes")?);
@@ -411,12 +447,6 @@ pub(crate) async fn offer_freed(
         if held == 0 {
             return Ok(false);
         }
-        query(EXPIRE_STALE_HOLDS_OF_SLOT)
-            .bind(slot)
-            .bind(now)
-            .bind(hold)
-            .execute(&mut *tx)
-            .await?;
         let inserted = query(INSERT_HOLD)
             .bind(hold)
             .bind(slot)
