@@ -55,6 +55,7 @@ const MARK_REBOOKED: &str = "UPDATE bookings SET status = 'rebooked', \
      WHERE id = $1 AND status = 'booked' \
      RETURNING slot_id, resident_id, reason_for_visit, message, hidden_in_portal, \
        COALESCE(calendar_uid, id) AS calendar_uid, calendar_sequence";
+const LOCK_BOOKED: &str = "UPDATE bookings SET status = status WHERE id = $1 AND status = 'booked'";
 const MARK_ARRIVED: &str =
     "UPDATE bookings SET status = 'arrived' WHERE id = $1 AND status = 'booked' RETURNING slot_id";
 const MARK_ENTERED_IN_ERROR: &str = "UPDATE bookings SET status = 'entered_in_error', \
@@ -358,6 +359,7 @@ async fn rebook(
     if let Some(replay) = claim_key(&mut tx, principal, IdempotentOperation::Rebook, key, r.at).await? {
         return Ok(replay);
     }
+    lock_booked(&mut tx, r.from).await?;
     // The new slot first: the old booking is released only once it is ours.
     let (unit_id, starts_at) = claim_slot(&mut tx, r.new_booking_id, r.to_slot, r.slot_must_start_after, r.at).await?;
     end_entry(&mut tx, r.from, r.at, EntryStatus::Ended, window).await?;
@@ -366,6 +368,18 @@ async fn rebook(
     write_effects(&mut tx, effects).await?;
     tx.commit().await?;
     Ok(Committed::Created(r.new_booking_id))
+}
+
+/// Locks a booking that is to change while it is booked, before anything
+/// else: every change of a booking (cancel, rebook, accepting an offer)
+/// takes its rows in the order booking, slot, wish, so two changes of one
+/// booking queue instead of deadlocking.
+pub(crate) async fn lock_booked(tx: &mut Tx, booking: BookingId) -> Result<(), Failure> {
+    let locked = query(LOCK_BOOKED).bind(booking.as_uuid()).execute(tx).await?;
+    if locked == 0 {
+        return Err(Conflict::BookingNotActive.into());
+    }
+    Ok(())
 }
 
 /// The rest of a rebooking once the new slot (unit, start) is claimed: the

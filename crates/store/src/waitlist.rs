@@ -250,6 +250,14 @@ impl WaitlistRepository for SqlStore {
     async fn accept_offer(&self, id: HoldId, r: &Rebooking, effects: &Effects) -> StoreResult<BookingId> {
         Ok(retrying("accept_offer", || async {
             let mut tx = self.db.begin().await?;
+            // The booking first (the order of every booking change); one no
+            // longer booked has no open offer either: its wish ended with it.
+            crate::booking::lock_booked(&mut tx, r.from)
+                .await
+                .map_err(|e| match e {
+                    Failure::Conflict(Conflict::BookingNotActive) => Failure::from(Conflict::OfferGone),
+                    other => other,
+                })?;
             let hold = query(ACCEPT_HOLD)
                 .bind(id.as_uuid())
                 .bind(r.at)
