@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tidbok_domain::rules::OnlineRefusal;
 use tidbok_domain::time::ZONE;
-use tidbok_domain::usecases::{AvailableDates, ResidentBooking, TypeOffer, UnitOffer};
+use tidbok_domain::usecases::{AvailableDates, BookOnline, ResidentBooking, TypeOffer, UnitOffer};
 use tidbok_domain::*;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -464,6 +464,23 @@ pub struct BookRequest {
     pub message: Option<String>,
     /// You have read the unit's terms text for booking (rule 9).
     pub terms_accepted: bool,
+}
+
+impl BookRequest {
+    /// The checked request (field errors for a bad reason or message).
+    pub fn to_domain(&self) -> Result<BookOnline, ApiError> {
+        validate(self)?;
+        Ok(BookOnline {
+            slot_id: SlotId::from_uuid(self.slot_id),
+            reason_for_visit: text_field("reason_for_visit", ReasonForVisit::parse(&self.reason_for_visit))?,
+            message: self
+                .message
+                .as_deref()
+                .map(|m| text_field("message", BookingMessage::parse(m)))
+                .transpose()?,
+            terms_accepted: self.terms_accepted,
+        })
+    }
 }
 
 /// Cancel a booking online; the reason is required (rule 4).

@@ -508,6 +508,24 @@ impl std::fmt::Debug for OutboxEntry {
     }
 }
 
+impl Outgoing {
+    /// A composed message on `channel`: the body for e-mail, the short
+    /// text for SMS; no calendar file.
+    pub fn composed(id: uuid::Uuid, channel: Channel, recipient: String, composed: crate::notify::Composed) -> Self {
+        Outgoing {
+            id,
+            channel,
+            recipient,
+            subject: composed.subject,
+            body: match channel {
+                Channel::Email => composed.body,
+                Channel::Sms => composed.sms,
+            },
+            calendar: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for Outgoing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Outgoing")

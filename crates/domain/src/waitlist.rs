@@ -168,11 +168,6 @@ impl OfferWindow {
     }
 }
 
-/// Offers are made in the day only (the default [`OfferWindow`]).
-pub fn offers_open_at(now: DateTime<Utc>) -> bool {
-    OfferWindow::default().open_at(now)
-}
-
 /// Where a wish stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryStatus {
@@ -347,6 +342,10 @@ mod tests {
         let far = local(2027, 3, 1, 9, 0);
         assert!(offer_qualifies(&any, far, local(2027, 1, 26, 9, 0), now));
         assert!(!offer_qualifies(&any, far, local(2027, 1, 27, 9, 0), now));
+    }
+
+    fn offers_open_at(now: DateTime<Utc>) -> bool {
+        OfferWindow::default().open_at(now)
     }
 
     #[test]

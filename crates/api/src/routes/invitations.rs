@@ -11,7 +11,7 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{get, http::header, post, web, HttpResponse};
 use tidbok_domain::time::local_date;
-use tidbok_domain::usecases::{BookOnline, InviteRequest as Invite};
+use tidbok_domain::usecases::InviteRequest as Invite;
 use tidbok_domain::*;
 use uuid::Uuid;
 
@@ -185,17 +185,7 @@ pub async fn book_invited(
     path: web::Path<Uuid>,
     body: ApiJson<BookRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
-    let request = BookOnline {
-        slot_id: SlotId::from_uuid(body.slot_id),
-        reason_for_visit: text_field("reason_for_visit", ReasonForVisit::parse(&body.reason_for_visit))?,
-        message: body
-            .message
-            .as_deref()
-            .map(|m| text_field("message", BookingMessage::parse(m)))
-            .transpose()?,
-        terms_accepted: body.terms_accepted,
-    };
+    let request = body.to_domain()?;
     let me = caller.recorded(&state).await?;
     let booking: BookingResponse = state
         .portal

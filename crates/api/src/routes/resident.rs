@@ -11,7 +11,7 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use tidbok_domain::ports::Committed;
-use tidbok_domain::usecases::{BookOnline, ResidentBooking};
+use tidbok_domain::usecases::ResidentBooking;
 use tidbok_domain::*;
 use uuid::Uuid;
 
@@ -175,16 +175,7 @@ pub async fn book(
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let key = idempotency::key(&req, &*body)?;
-    let request = BookOnline {
-        slot_id: SlotId::from_uuid(body.slot_id),
-        reason_for_visit: text_field("reason_for_visit", ReasonForVisit::parse(&body.reason_for_visit))?,
-        message: body
-            .message
-            .as_deref()
-            .map(|m| text_field("message", BookingMessage::parse(m)))
-            .transpose()?,
-        terms_accepted: body.terms_accepted,
-    };
+    let request = body.to_domain()?;
     // A resident is recorded at their first write, never by a read.
     let me = caller.recorded(&state).await?;
     state.limits.booking(req.peer_addr().map(|a| a.ip()), me.id)?;

@@ -131,17 +131,7 @@ impl ResidentPortal {
             return Ok(DueReminder::Skip);
         };
         let composed = self.composer.offer(&offer.slot, offer.booking_id, offer.expires_at);
-        Ok(DueReminder::Send(Outgoing {
-            id,
-            channel,
-            recipient,
-            subject: composed.subject,
-            body: match channel {
-                Channel::Email => composed.body,
-                Channel::Sms => composed.sms,
-            },
-            calendar: None,
-        }))
+        Ok(DueReminder::Send(Outgoing::composed(id, channel, recipient, composed)))
     }
 
     /// The workers' round: settle holds that have run out (passing their

@@ -647,17 +647,7 @@ impl ResidentPortal {
         .is_ok()
         .then(|| starts_at - crate::time::online_change_cutoff());
         let composed = self.composer.reminder(&details, cancel_until);
-        Ok(DueReminder::Send(Outgoing {
-            id,
-            channel,
-            recipient,
-            subject: composed.subject,
-            body: match channel {
-                Channel::Email => composed.body,
-                Channel::Sms => composed.sms,
-            },
-            calendar: None,
-        }))
+        Ok(DueReminder::Send(Outgoing::composed(id, channel, recipient, composed)))
     }
 
     /// Loggutdrag: who accessed the resident's data, newest first, with the

@@ -26,7 +26,8 @@ const TIMES = Array.from({ length: 23 }, (_, i) => `${String(7 + Math.floor(i / 
 
 /** "måndag, tisdag och fredag, från kl. 09:00" — or "alla dagar". */
 export function describeWish(wish: Pick<Wish, 'weekdays' | 'not_before'>, t: (key: TextKey, vars?: Record<string, string | number>) => string): string {
-  const days = wish.weekdays.length === 7 ? t('earlier.anyDay') : wish.weekdays.map((d) => t(WEEKDAYS[d - 1] ?? 'weekday.monday')).join(', ')
+  const named = WEEKDAYS.filter((_, i) => wish.weekdays.includes(i + 1)).map((key) => t(key))
+  const days = named.length === 7 ? t('earlier.anyDay') : named.join(', ')
   return wish.not_before ? t('earlier.fromTime', { days, time: wish.not_before }) : days
 }
 
