@@ -63,6 +63,7 @@ async fn every_resident_endpoint_admits_only_residents(app: TestApp) {
             204,
         ),
         ("GET", "/api/v1/me/offers".into(), None, 200),
+        ("GET", "/api/v1/me/children".into(), None, 200),
         ("GET", "/api/v1/me/invitations".into(), None, 200),
         (
             "GET",
@@ -120,8 +121,32 @@ async fn every_resident_endpoint_admits_only_residents(app: TestApp) {
         ("regional admin", staff_token("regional_admin", &[])),
     ];
 
+    // Rule 17: a child the register does not name as the caller's is not
+    // found on every resident endpoint — including another family's child
+    // (Erik is their guardian, not Anna) — and changes nothing.
+    let erik_pnr = adult_pnr(2);
+    let child_pnr = pnr_born(chrono::NaiveDate::from_ymd_opt(2021, 4, 5).unwrap(), 31);
+    app.world
+        .store
+        .replace_guardianships(
+            &[tidbok_domain::guardians::Guardianship {
+                guardian: tidbok_domain::PersonalIdentityNumber::parse(&erik_pnr, chrono::Utc::now().date_naive())
+                    .unwrap(),
+                child: tidbok_domain::PersonalIdentityNumber::parse(&child_pnr, chrono::Utc::now().date_naive())
+                    .unwrap(),
+                child_name: tidbok_domain::PersonName::parse("Lill-Erik").unwrap(),
+            }],
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let erik = resident_token(&erik_pnr);
+    let children: Vec<Value> = app.get("/api/v1/me/children", &erik).await.json().await.unwrap();
+    let other_child = children[0]["id"].as_str().unwrap().to_owned();
+    let strangers = [other_child, uuid::Uuid::new_v4().to_string()];
+
     for (method, path, body, resident_status) in &endpoints {
-        let send = |token: Option<&str>| {
+        let send_as = |token: Option<&str>, acting_for: Option<&str>| {
             let mut request = match *method {
                 "GET" => app.client.get(app.url(path)),
                 "DELETE" => app.client.delete(app.url(path)),
@@ -131,8 +156,17 @@ async fn every_resident_endpoint_admits_only_residents(app: TestApp) {
             if let Some(token) = token {
                 request = request.bearer_auth(token);
             }
+            if let Some(child) = acting_for {
+                request = request.header("tidbok-acting-for", child);
+            }
             request.send()
         };
+        let send = |token: Option<&str>| send_as(token, None);
+        for stranger in &strangers {
+            let response = send_as(Some(&anna), Some(stranger)).await.unwrap();
+            assert_eq!(response.status(), 404, "acting for a stranger on {method} {path}");
+            assert_problem(response, 404, "not-found").await;
+        }
         assert_problem(send(None).await.unwrap(), 401, "unauthorized").await;
         for (who, token) in &others {
             let response = send(Some(token)).await.unwrap();
@@ -565,6 +599,47 @@ async fn every_staff_and_admin_endpoint_admits_only_its_roles_and_units(app: Tes
             403,
         ),
         case("GET", "/api/v1/me/access-log".into(), Body::None, &["resident"], 403),
+        case("GET", "/api/v1/me/children".into(), Body::None, &["resident"], 403),
+        Case {
+            special: vec![("regional admin elsewhere", 404)],
+            ..case(
+                "GET",
+                "/api/v1/region/guardian-age-limit".into(),
+                Body::None,
+                &["regional admin"],
+                403,
+            )
+        },
+        Case {
+            special: vec![("regional admin elsewhere", 404)],
+            ..case(
+                "PUT",
+                "/api/v1/region/guardian-age-limit".into(),
+                Body::Json(json!({"years": 13})),
+                &["regional admin"],
+                403,
+            )
+        },
+        Case {
+            special: vec![("regional admin elsewhere", 404)],
+            ..case(
+                "GET",
+                "/api/v1/region/population-register".into(),
+                Body::None,
+                &["regional admin"],
+                403,
+            )
+        },
+        Case {
+            special: vec![("regional admin elsewhere", 404)],
+            ..case(
+                "PUT",
+                "/api/v1/region/population-register".into(),
+                Body::Csv("198503142385;20200607-0003;Elsa\n"),
+                &["regional admin"],
+                403,
+            )
+        },
     ];
     let tokens: Vec<(&str, &str)> = vec![
         ("resident", &resident),

@@ -14,6 +14,7 @@ mod contract;
 mod earlier_time;
 mod finished_flows;
 mod fixed_time;
+mod guardians;
 mod http;
 mod inputs;
 mod invitations;

@@ -32,16 +32,21 @@ macro_rules! on_both_backends {
 }
 
 mod ceiling;
+mod guardians;
 mod invitations;
 mod reminders;
 mod staff;
 mod waitlist;
+use guardians::*;
 use invitations::*;
 use reminders::*;
 use staff::*;
 use waitlist::*;
 
 on_both_backends!(
+    the_register_is_replaced_whole_and_names_each_guardians_children,
+    the_age_limit_is_per_region_and_residents_are_held_to_the_lowest,
+    a_guardians_booking_and_log_line_keep_actor_and_patient_apart,
     an_invitation_makes_one_booking_and_is_listed_until_used,
     an_ended_or_someone_elses_invitation_books_nothing,
     concurrent_bookings_with_one_invitation_make_one,

@@ -283,8 +283,8 @@ pub fn notice_for(resident: &Resident, booking: BookingId) -> Effects {
     let access = AccessLogEntry {
         id: uuid::Uuid::new_v4(),
         at: now(),
-        actor_id: staff.id,
-        actor_role: staff.role,
+        actor_id: staff.id.into(),
+        actor_role: staff.role.into(),
         actor_name: staff.name.clone(),
         unit_id: None,
         action: AccessAction::Book,

@@ -98,14 +98,20 @@ impl From<BookingStatus> for BookingStatusName {
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorKindName {
+    /// The patient themself.
     Resident,
     Staff,
+    /// A guardian acting for the patient, their child (rule 17).
+    Guardian,
 }
 
-impl From<Actor> for ActorKindName {
-    fn from(a: Actor) -> Self {
-        match a {
-            Actor::Resident(_) => Self::Resident,
+impl ActorKindName {
+    /// Who acted on `patient`'s booking: a resident other than the patient
+    /// is their guardian.
+    pub fn of(actor: Actor, patient: ResidentId) -> Self {
+        match actor {
+            Actor::Resident(id) if id == patient => Self::Resident,
+            Actor::Resident(_) => Self::Guardian,
             Actor::Staff(_) => Self::Staff,
         }
     }
@@ -420,11 +426,11 @@ impl From<ResidentBooking> for BookingResponse {
             },
             reason_for_visit: d.booking.reason_for_visit.map(|r| r.as_str().to_owned()),
             message: d.booking.message.map(|m| m.as_str().to_owned()),
-            booked_by: d.booking.booked_by.into(),
+            booked_by: ActorKindName::of(d.booking.booked_by, d.booking.resident_id),
             booked_at: d.booking.booked_at,
             cancellation: d.booking.cancellation.map(|c| CancellationResponse {
                 reason: c.reason.as_str().to_owned(),
-                by: c.by.into(),
+                by: ActorKindName::of(c.by, d.booking.resident_id),
                 at: c.at,
             }),
             rebooked_from: d.booking.rebooked_from.map(|b| b.as_uuid()),

@@ -49,10 +49,12 @@ pub struct ActorRef {
     pub id: Uuid,
 }
 
-impl From<Actor> for ActorRef {
-    fn from(a: Actor) -> Self {
+impl ActorRef {
+    /// Who acted on `patient`'s booking (a guardian when a resident other
+    /// than the patient did, rule 17).
+    pub fn of(a: Actor, patient: ResidentId) -> Self {
         Self {
-            kind: a.into(),
+            kind: ActorKindName::of(a, patient),
             id: a.uuid(),
         }
     }
@@ -133,12 +135,12 @@ impl StaffBookingResponse {
             resident: r.into(),
             reason_for_visit: d.booking.reason_for_visit.as_ref().map(|x| x.as_str().to_owned()),
             message: d.booking.message.as_ref().map(|x| x.as_str().to_owned()),
-            booked_by: d.booking.booked_by.into(),
+            booked_by: ActorRef::of(d.booking.booked_by, d.booking.resident_id),
             booked_at: d.booking.booked_at,
             hidden_in_portal: d.booking.hidden_in_portal,
             cancellation: d.booking.cancellation.as_ref().map(|c| StaffCancellation {
                 reason: c.reason.as_str().to_owned(),
-                by: c.by.into(),
+                by: ActorRef::of(c.by, d.booking.resident_id),
                 at: c.at,
             }),
             rebooked_from: d.booking.rebooked_from.map(|b| b.as_uuid()),
@@ -689,6 +691,28 @@ impl From<StaffRole> for StaffRoleName {
     }
 }
 
+/// Who acted in a line of the access log: a member of staff by role, or a
+/// guardian acting for their child (rule 17).
+#[derive(Debug, Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessRoleName {
+    Staff,
+    UnitAdmin,
+    RegionalAdmin,
+    Guardian,
+}
+
+impl From<AccessRole> for AccessRoleName {
+    fn from(r: AccessRole) -> Self {
+        match r {
+            AccessRole::Staff => Self::Staff,
+            AccessRole::UnitAdmin => Self::UnitAdmin,
+            AccessRole::RegionalAdmin => Self::RegionalAdmin,
+            AccessRole::Guardian => Self::Guardian,
+        }
+    }
+}
+
 /// Who is logged in on the staff side, with the units they may work in.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StaffMeResponse {
@@ -1057,6 +1081,10 @@ pub enum AccessActionName {
     LookUpResident,
     Invite,
     ViewInvitations,
+    /// A guardian listed their child's bookings.
+    ViewBookings,
+    /// A guardian asked for, or withdrew, an earlier time for their child.
+    EarlierTime,
 }
 
 impl From<AccessAction> for AccessActionName {
@@ -1076,6 +1104,8 @@ impl From<AccessAction> for AccessActionName {
             AccessAction::LookUpResident => Self::LookUpResident,
             AccessAction::Invite => Self::Invite,
             AccessAction::ViewInvitations => Self::ViewInvitations,
+            AccessAction::ViewBookings => Self::ViewBookings,
+            AccessAction::EarlierTime => Self::EarlierTime,
         }
     }
 }
@@ -1097,6 +1127,8 @@ impl From<AccessActionName> for AccessAction {
             AccessActionName::LookUpResident => Self::LookUpResident,
             AccessActionName::Invite => Self::Invite,
             AccessActionName::ViewInvitations => Self::ViewInvitations,
+            AccessActionName::ViewBookings => Self::ViewBookings,
+            AccessActionName::EarlierTime => Self::EarlierTime,
         }
     }
 }
@@ -1106,8 +1138,9 @@ impl From<AccessActionName> for AccessAction {
 pub struct AccessLogEntryResponse {
     pub id: Uuid,
     pub at: DateTime<Utc>,
+    /// The member of staff's id, or the guardian's resident id.
     pub actor_id: Uuid,
-    pub actor_role: StaffRoleName,
+    pub actor_role: AccessRoleName,
     pub actor_name: Option<String>,
     pub unit_id: Option<Uuid>,
     pub action: AccessActionName,
@@ -1122,7 +1155,7 @@ impl From<&(AccessLogEntry, Resident)> for AccessLogEntryResponse {
         Self {
             id: a.id,
             at: a.at,
-            actor_id: a.actor_id.as_uuid(),
+            actor_id: a.actor_id,
             actor_role: a.actor_role.into(),
             actor_name: a.actor_name.clone(),
             unit_id: a.unit_id.map(|u| u.as_uuid()),
@@ -1140,7 +1173,7 @@ impl From<&(AccessLogEntry, Resident)> for AccessLogEntryResponse {
 pub struct AccessLogQuery {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-    /// Only this member of staff.
+    /// Only this member of staff (or guardian).
     pub actor_id: Option<Uuid>,
     /// Only this resident (by id, never by personal identity number in a URL).
     pub resident_id: Option<Uuid>,
@@ -1224,7 +1257,7 @@ pub struct MyAccessLogEntry {
     pub at: DateTime<Utc>,
     pub unit: Option<String>,
     pub who: Option<String>,
-    pub role: StaffRoleName,
+    pub role: AccessRoleName,
     pub action: AccessActionName,
     pub booking_id: Option<Uuid>,
 }

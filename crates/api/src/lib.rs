@@ -8,6 +8,7 @@ pub mod auth;
 pub mod caller;
 pub mod config;
 pub mod dto;
+pub mod dto_guardians;
 pub mod dto_invitations;
 pub mod dto_staff;
 pub mod dto_waitlist;

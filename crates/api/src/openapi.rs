@@ -81,6 +81,34 @@ impl Modify for Common {
     }
 }
 
+/// Rule 17: every resident operation but the list of one's children takes
+/// the header a guardian acts for their child with.
+fn acting_for_applies(op: &Operation) -> bool {
+    let resident = op.tags.as_ref().is_some_and(|t| t.iter().any(|t| t == "resident"));
+    resident && op.operation_id.as_deref() != Some("listMyChildren")
+}
+
+fn acting_for_header() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::path::ParameterBuilder;
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    ParameterBuilder::new()
+        .name("Tidbok-Acting-For")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "Rule 17: a guardian acts for their child under the region's age limit by sending the child's id \
+             from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who \
+             acted, and their channels get the messages. Another family's child is 404; your own child from \
+             the age limit on is 403 `guardian-access-ended`.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+        ))
+        .build()
+}
+
 /// Adds the common problem responses to every operation. Runs after the
 /// routes are collected (the modifier above runs before).
 pub fn finish(mut api: OpenApi) -> OpenApi {
@@ -97,6 +125,12 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
         .flatten()
         {
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            if acting_for_applies(op) {
+                op.parameters.get_or_insert_with(Vec::new).push(acting_for_header());
+                ensure(op, 400, &[MalformedRequest]);
+                ensure(op, 403, &[GuardianAccessEnded]);
+                ensure(op, 404, &[NotFound]);
+            }
             let params = op.parameters.clone().unwrap_or_default();
             if secured {
                 ensure(op, 401, &[Unauthorized]);

@@ -100,12 +100,18 @@ problems! {
         "A regional admin must set the service up for the unit before its terms, activation or selection can be changed.";
     InvalidSelection = "invalid-selection", UNPROCESSABLE_ENTITY, "Some lines are not personal identity numbers",
         "`lines` lists each invalid line of the CSV with its number and why. Nothing was imported; fix the lines and import again.";
+    InvalidRegister = "invalid-register", UNPROCESSABLE_ENTITY, "Some lines of the register file do not read",
+        "`lines` lists each line that does not read with its number, a stable `code` (`invalid_guardian_number`, `invalid_child_number`, `invalid_child_name`, `same_person`) and why. Nothing was loaded; fix the lines and load the file again.";
     BookingLimitReached = "booking-limit-reached", UNPROCESSABLE_ENTITY, "You already hold the most bookings of this type",
         "A resident may hold only so many booked future slots of one appointment type (`max`, set per installation) — the cap that keeps a booking rush fair. Cancel one, or call the unit.";
     InvitationUsed = "invitation-used", CONFLICT, "The invitation is used or has expired",
         "An invitation to book (rule 19) makes one booking, and only until its window's last day. It has been used, or the window has ended; contact the unit.";
     OutsideInvitation = "outside-invitation", UNPROCESSABLE_ENTITY, "The invitation does not cover this",
         "An invitation covers one appointment type at one unit, on the dates of its window (`valid_from` to `valid_until`). Pick a slot or date it covers.";
+    GuardianAccessEnded = "guardian-access-ended", FORBIDDEN, "You no longer act for this child",
+        "A guardian acts for their child (the `Tidbok-Acting-For` header) only until the child's birthday at the region's age limit (rule 17; 13 unless the region sets another), given in `access_ended_on`. From then on the child books with their own e-ID.";
+    NotForChild = "not-for-child", FORBIDDEN, "This is not done for a child",
+        "Notification settings are each person's own: send the request without the `Tidbok-Acting-For` header to change your own. Messages about your child's bookings go to your channels.";
     OfferGone = "offer-gone", CONFLICT, "The offer is no longer open",
         "The offer of an earlier time was accepted or declined already, its hold ran out (rule 16), or its time was taken away. Your booking is unchanged; you keep waiting for another earlier time.";
     IdempotencyKeyReused = "idempotency-key-reused", UNPROCESSABLE_ENTITY, "The idempotency key was used for another request",
@@ -536,6 +542,11 @@ impl From<PortalError> for ApiError {
             PortalError::OutsideInvitation => {
                 ApiError::new(ProblemType::OutsideInvitation).detail("The invitation does not cover this slot or date.")
             }
+            PortalError::GuardianAccessEnded(on) => ApiError::new(ProblemType::GuardianAccessEnded)
+                .detail(format!("A guardian acts for this child only until {on}."))
+                .with("access_ended_on", on.to_string()),
+            PortalError::NotForChild => ApiError::new(ProblemType::NotForChild)
+                .detail("Notification settings are your own; change them without acting for a child."),
             PortalError::Store(s) => s.into(),
         }
     }
@@ -588,6 +599,15 @@ impl From<tidbok_domain::usecases::DeskError> for ApiError {
                         "{} lines are not valid personal identity numbers; nothing was imported.",
                         lines.len()
                     ))
+                    .with("lines", lines)
+            }
+            D::InvalidRegister(lines) => {
+                let lines: Vec<_> = lines
+                    .iter()
+                    .map(|(line, error)| serde_json::json!({"line": line, "code": error.code(), "error": error.to_string()}))
+                    .collect();
+                ApiError::new(ProblemType::InvalidRegister)
+                    .detail(format!("{} lines do not read; nothing was loaded.", lines.len()))
                     .with("lines", lines)
             }
             D::Store(s) => s.into(),

@@ -77,7 +77,7 @@ impl Persona {
 }
 
 pub const PERSONAS: &[Persona] = &[
-    Persona::resident("anna", "Anna Svensson", "198503142385", "Invånare, 41 år. Har en tid inom 24 timmar, en mottagningstid bokad av personal och kontakt med diabetessköterskan."),
+    Persona::resident("anna", "Anna Svensson", "198503142385", "Invånare, 41 år. Har en tid inom 24 timmar, en mottagningstid bokad av personal och kontakt med diabetessköterskan. Vårdnadshavare för Elsa, 6 år (kan bokas för), och Oskar, 14 år (bokar själv)."),
     Persona::resident("nora", "Nora Lind", "200906022389", "Invånare, 17 år: kan inte boka sjukgymnast nybesök (18 år och äldre)."),
     Persona::resident("erik", "Erik Nilsson", "194107309173", "Invånare, 85 år, inga bokningar ännu."),
     Persona::staff("sara", "Sara Ek", Role::Staff, id(0x201), &[PAARP_MORARP], None, "Personal (receptionen) på Vårdcentralen Påarp-Mörarp."),
@@ -495,6 +495,40 @@ async fn seed_bookings(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<(),
         persona("sara").and_then(|p| p.staff_id).unwrap_or_default(),
     ));
 
+    // Rule 17: Anna's family in the register table — Elsa, 6, whom she
+    // books for (a nurse's visit she booked is on Elsa's list), and Oskar,
+    // 14, who books for himself.
+    let today = local_date(now);
+    let elsa_pnr = demo_child(today, 6, 130, 238);
+    let oskar_pnr = demo_child(today, 14, 200, 257);
+    let family = [(&elsa_pnr, "Elsa Svensson"), (&oskar_pnr, "Oskar Svensson")]
+        .into_iter()
+        .filter_map(|(child, name)| {
+            Some(tidbok_domain::guardians::Guardianship {
+                guardian: anna_pnr.clone(),
+                child: child.clone(),
+                child_name: PersonName::parse(name).ok()?,
+            })
+        })
+        .collect::<Vec<_>>();
+    store.replace_guardianships(&family, now).await?;
+    let elsa = store
+        .ensure_resident(&elsa_pnr, PersonName::parse("Elsa Svensson").ok().as_ref(), now)
+        .await?;
+    book_first(
+        store,
+        &elsa,
+        Actor::Resident(anna.id),
+        PAARP_MORARP,
+        "skoterska",
+        None,
+        now + Duration::days(5),
+        now + Duration::days(25),
+        "Kontroll av eksem",
+        now,
+    )
+    .await?;
+
     // A self-booked sample test starting within 24 hours: too late to change
     // online. Taken from the template when one is free in time, else made.
     let karin = PractitionerId::from_uuid(id(0x302));
@@ -569,6 +603,22 @@ async fn seed_bookings(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<(),
     )
     .await?;
     Ok(())
+}
+
+/// A demo child's personal identity number: `years` and `days` old today,
+/// with the given birth serial (three digits) and its check digit.
+fn demo_child(today: chrono::NaiveDate, years: u32, days: i64, serial: u32) -> PersonalIdentityNumber {
+    let birth = today
+        .checked_sub_months(chrono::Months::new(12 * years))
+        .unwrap_or(today)
+        - Duration::days(days);
+    let nine = format!("{}{serial:03}", birth.format("%y%m%d"));
+    let digits = format!(
+        "{}{nine}{}",
+        birth.format("%C"),
+        tidbok_domain::pnr::luhn_check_digit(&nine)
+    );
+    PersonalIdentityNumber::parse(&digits, today).expect("a demo child's number is valid")
 }
 
 #[allow(clippy::too_many_arguments)]

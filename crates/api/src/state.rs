@@ -62,7 +62,9 @@ impl AppState {
         );
         Ok(Self {
             portal: ResidentPortal::new(store.clone(), clock.clone(), composer.clone())
-                .with_booking_cap(Some(settings.max_active_bookings_per_type).filter(|n| *n > 0)),
+                .with_booking_cap(Some(settings.max_active_bookings_per_type).filter(|n| *n > 0))
+                // Rule 17: the shipped adapter reads the register table.
+                .with_register(store.clone()),
             desk: StaffDesk::new(store.clone(), clock.clone(), composer),
             admin: AdminConsole::new(store.clone(), clock.clone()),
             store,

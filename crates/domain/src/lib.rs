@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod guardians;
 pub mod holidays;
 pub mod ids;
 pub mod invitations;

@@ -448,16 +448,44 @@ word_enum!(
         Invite = "invite",
         /// Listed the unit's invitations (names and numbers of residents).
         ViewInvitations = "view_invitations",
+        /// A guardian listed their child's bookings (rule 17).
+        ViewBookings = "view_bookings",
+        /// A guardian asked for, or withdrew, an earlier time for their
+        /// child's booking (rules 15 and 17).
+        EarlierTime = "earlier_time",
     }
 );
 
-/// One line of the access log (loggning): who did what to whose data, where, when.
+word_enum!(
+    /// Who acted in a line of the access log: a member of staff (by role) or
+    /// a guardian acting for their child (rule 17).
+    AccessRole {
+        Staff = "staff",
+        UnitAdmin = "unit_admin",
+        RegionalAdmin = "regional_admin",
+        Guardian = "guardian",
+    }
+);
+
+impl From<StaffRole> for AccessRole {
+    fn from(role: StaffRole) -> Self {
+        match role {
+            StaffRole::Staff => AccessRole::Staff,
+            StaffRole::UnitAdmin => AccessRole::UnitAdmin,
+            StaffRole::RegionalAdmin => AccessRole::RegionalAdmin,
+        }
+    }
+}
+
+/// One line of the access log (loggning): who did what to whose data, where,
+/// when. The actor is a member of staff (`actor_id` their staff id) or a
+/// guardian (`actor_id` their resident id), never the patient themself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessLogEntry {
     pub id: uuid::Uuid,
     pub at: DateTime<Utc>,
-    pub actor_id: StaffId,
-    pub actor_role: StaffRole,
+    pub actor_id: uuid::Uuid,
+    pub actor_role: AccessRole,
     pub actor_name: Option<String>,
     pub unit_id: Option<UnitId>,
     pub action: AccessAction,

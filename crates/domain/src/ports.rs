@@ -3,6 +3,7 @@
 //! race between two writers is settled inside the implementation (conditional
 //! update or named unique constraint) and comes back as [`Conflict`].
 
+use crate::guardians::{Guardianship, RegisteredChild};
 use crate::ids::*;
 use crate::invitations::{Invitation, InvitationDetails};
 use crate::model::*;
@@ -622,7 +623,7 @@ pub trait AccessLogRepository: Send + Sync {
 pub struct AccessLogFilter {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-    pub actor: Option<StaffId>,
+    pub actor: Option<uuid::Uuid>,
     pub resident: Option<ResidentId>,
     pub action: Option<AccessAction>,
     pub limit: u32,
@@ -704,6 +705,42 @@ pub trait InvitationRepository: Send + Sync {
     ) -> StoreResult<BookingId>;
 }
 
+/// Rule 17: the population register (folkbokföringen) as far as guardians
+/// go. The shipped adapter reads a table a regional admin loads from CSV
+/// ([`GuardianRepository::replace_guardianships`]); a lookup in the real
+/// register (Skatteverket's Navet) can take its place behind this trait.
+#[async_trait]
+pub trait PopulationRegister: Send + Sync {
+    /// The children the register names this person guardian of, of any age.
+    async fn children_of(&self, guardian: &PersonalIdentityNumber) -> StoreResult<Vec<RegisteredChild>>;
+}
+
+/// Rule 17: the register table behind the shipped [`PopulationRegister`]
+/// adapter, and the region's age limit.
+#[async_trait]
+pub trait GuardianRepository: Send + Sync {
+    /// Replaces the whole register table in one transaction; returns how
+    /// many guardianships it holds.
+    async fn replace_guardianships(&self, lines: &[Guardianship], at: DateTime<Utc>) -> StoreResult<u64>;
+    /// How many guardianships and children the table holds, and when it was
+    /// last loaded.
+    async fn guardianships_summary(&self) -> StoreResult<RegisterSummary>;
+    /// The region's age limit, if the region exists.
+    async fn guardian_age_limit(&self, region: RegionId) -> StoreResult<Option<u32>>;
+    async fn set_guardian_age_limit(&self, region: RegionId, limit: u32) -> StoreResult<bool>;
+    /// The limit residents are held to: the lowest any region sets (the
+    /// default when there is no region yet).
+    async fn effective_guardian_age_limit(&self) -> StoreResult<u32>;
+}
+
+/// What the register table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegisterSummary {
+    pub guardianships: u64,
+    pub children: u64,
+    pub loaded_at: Option<DateTime<Utc>>,
+}
+
 /// Everything the API needs from a store.
 pub trait Store:
     CatalogueRepository
@@ -719,6 +756,8 @@ pub trait Store:
     + AccessLogRepository
     + WaitlistRepository
     + InvitationRepository
+    + GuardianRepository
+    + PopulationRegister
     + HealthCheck
 {
 }
@@ -737,6 +776,8 @@ impl<T> Store for T where
         + AccessLogRepository
         + WaitlistRepository
         + InvitationRepository
+        + GuardianRepository
+        + PopulationRegister
         + HealthCheck
 {
 }

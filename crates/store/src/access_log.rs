@@ -70,7 +70,7 @@ impl AccessLogRepository for SqlStore {
             q.push(" AND a.at < ").push_bind(to);
         }
         if let Some(actor) = f.actor {
-            q.push(" AND a.actor_id = ").push_bind(actor.as_uuid());
+            q.push(" AND a.actor_id = ").push_bind(actor);
         }
         if let Some(resident) = f.resident {
             q.push(" AND a.resident_id = ").push_bind(resident.as_uuid());

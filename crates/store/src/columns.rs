@@ -324,7 +324,7 @@ pub(crate) fn access_entry(r: &impl Columns) -> sqlx::Result<AccessLogEntry> {
     Ok(AccessLogEntry {
         id: r.uuid("a_id")?,
         at: r.instant("a_at")?,
-        actor_id: r.uuid("a_actor_id")?.into(),
+        actor_id: r.uuid("a_actor_id")?,
         actor_role: word(r, "a_actor_role")?,
         actor_name: r.opt_text("a_actor_name")?,
         unit_id: r.opt_uuid("a_unit_id")?.map(Into::into),

@@ -58,7 +58,7 @@ pub(crate) async fn insert_access(tx: &mut Tx, a: &AccessLogEntry) -> sqlx::Resu
     query(INSERT_ACCESS)
         .bind(a.id)
         .bind(a.at)
-        .bind(a.actor_id.as_uuid())
+        .bind(a.actor_id)
         .bind(a.actor_role.as_str())
         .bind(&a.actor_name)
         .bind(a.unit_id.map(|u| u.as_uuid()))

@@ -47,6 +47,7 @@ mod calendar;
 mod catalogue;
 mod effects;
 mod error;
+mod guardians;
 mod inbox;
 mod invitations;
 mod outbox;

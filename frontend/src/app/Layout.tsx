@@ -7,6 +7,8 @@ import { useEffect, useRef } from 'react'
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { useQueryClient } from '@tanstack/react-query'
 import { useUnreadCount } from '../features/resident/api/get-inbox'
+import { ActingForSwitcher } from '../features/resident/components/ActingForSwitcher'
+import { useActingFor } from '../shared/auth/acting'
 import { useSession, type Role } from '../shared/auth/session'
 import { useI18n, type TextKey } from '../shared/i18n'
 import { Button } from '../shared/ui'
@@ -47,6 +49,7 @@ export function Layout() {
   const navigate = useNavigate()
   const queries = useQueryClient()
   const unread = useUnreadCount(session?.role === 'resident')
+  const acting = useActingFor()
   const nav = useRef<HTMLUListElement>(null)
   const { pathname } = useLocation()
   // The current page's link stays in sight in a menu row that scrolls sideways.
@@ -89,7 +92,8 @@ export function Layout() {
         {session && (
           <nav className="nav" aria-label={t('app.mainNav')}>
             <ul ref={nav}>
-              {NAV[session.role].map(([to, key]) => {
+              {/* Notification settings are the guardian's own, not the child's. */}
+              {NAV[session.role].filter(([to]) => !(acting && to === '/settings')).map(([to, key]) => {
                 // The inbox link's name carries the count in words ("Inkorg, 2 olästa"); the badge shows it.
                 const badge = to === '/inbox' && unread > 0
                 const name = badge ? `${t(key)}${unread === 1 ? t('nav.unreadOne') : t('nav.unread', { n: unread })}` : undefined
@@ -109,6 +113,7 @@ export function Layout() {
             </ul>
           </nav>
         )}
+        {session?.role === 'resident' && <ActingForSwitcher self={session.name} />}
       </header>
       <main id="main" tabIndex={-1}>
         <RouteBoundary>

@@ -317,6 +317,30 @@ pub async fn import_selection(
     path: web::Path<(Uuid, String)>,
     mut payload: web::Payload,
 ) -> Json<SelectionResponse> {
+    let text = read_csv(
+        &req,
+        &mut payload,
+        MAX_CSV_BYTES,
+        "A selection file may be at most 2 MiB.",
+    )
+    .await?;
+    let lines = crate::selection::numbers(&text);
+    let (unit, name) = path.into_inner();
+    let size = state
+        .admin
+        .import_selection(&staff, UnitId::from_uuid(unit), service(&name)?, &lines)
+        .await?;
+    Ok(web::Json(SelectionResponse { size }))
+}
+
+/// A CSV file's text from a request body: `text/csv` (or `text/plain`),
+/// UTF-8, at most `max` bytes (`too_large` says so).
+pub async fn read_csv(
+    req: &HttpRequest,
+    payload: &mut web::Payload,
+    max: usize,
+    too_large: &str,
+) -> Result<String, ApiError> {
     use futures_util::StreamExt;
     let csv_type =
         matches!(req.mime_type(), Ok(Some(m)) if m.essence_str() == "text/csv" || m.essence_str() == "text/plain");
@@ -327,20 +351,13 @@ pub async fn import_selection(
     while let Some(chunk) = payload.next().await {
         let chunk =
             chunk.map_err(|_| ApiError::new(ProblemType::MalformedRequest).detail("The file could not be read."))?;
-        if body.len() + chunk.len() > MAX_CSV_BYTES {
-            return Err(ApiError::new(ProblemType::PayloadTooLarge).detail("A selection file may be at most 2 MiB."));
+        if body.len() + chunk.len() > max {
+            return Err(ApiError::new(ProblemType::PayloadTooLarge).detail(too_large));
         }
         body.extend_from_slice(&chunk);
     }
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::new(ProblemType::MalformedRequest).detail("The file must be UTF-8."))?;
-    let lines = crate::selection::numbers(text);
-    let (unit, name) = path.into_inner();
-    let size = state
-        .admin
-        .import_selection(&staff, UnitId::from_uuid(unit), service(&name)?, &lines)
-        .await?;
-    Ok(web::Json(SelectionResponse { size }))
+    String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::new(ProblemType::MalformedRequest).detail("The file must be UTF-8."))
 }
 
 /// The unit's access log: who read or changed which resident's data, newest first.
@@ -358,7 +375,7 @@ pub async fn access_log(
     let filter = AccessLogFilter {
         from: query.from,
         to: query.to,
-        actor: query.actor_id.map(StaffId::from_uuid),
+        actor: query.actor_id,
         resident: query.resident_id.map(ResidentId::from_uuid),
         action: query.action.map(Into::into),
         limit: query.limit.unwrap_or(200),

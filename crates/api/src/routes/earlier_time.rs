@@ -20,7 +20,7 @@ type Json<T> = Result<web::Json<T>, ApiError>;
 #[get("/me/earlier-times")]
 pub async fn my_earlier_times(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<EarlierTimeResponse>> {
     let me = caller.resident();
-    let entries = state.portal.earlier_times(&me).await?;
+    let entries = caller.portal(&state).earlier_times(&me).await?;
     Ok(web::Json(entries.into_iter().map(Into::into).collect()))
 }
 
@@ -38,8 +38,8 @@ pub async fn get_earlier_time(
     path: web::Path<Uuid>,
 ) -> Json<EarlierTimeResponse> {
     let me = caller.resident();
-    let entry = state
-        .portal
+    let entry = caller
+        .portal(&state)
         .earlier_time(&me, BookingId::from_uuid(path.into_inner()))
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -71,8 +71,8 @@ pub async fn put_earlier_time(
 ) -> Json<EarlierTimeResponse> {
     let wish = body.wish()?;
     let me = caller.recorded(&state).await?;
-    let entry = state
-        .portal
+    let entry = caller
+        .portal(&state)
         .ask_earlier_time(&me, BookingId::from_uuid(path.into_inner()), wish)
         .await?;
     Ok(web::Json(entry.into()))
@@ -93,8 +93,8 @@ pub async fn delete_earlier_time(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let me = caller.resident();
-    state
-        .portal
+    caller
+        .portal(&state)
         .withdraw_earlier_time(&me, BookingId::from_uuid(path.into_inner()))
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -106,7 +106,7 @@ pub async fn delete_earlier_time(
 #[get("/me/offers")]
 pub async fn my_offers(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<OfferResponse>> {
     let me = caller.resident();
-    let offers = state.portal.offers(&me).await?;
+    let offers = caller.portal(&state).offers(&me).await?;
     Ok(web::Json(offers.into_iter().map(Into::into).collect()))
 }
 
@@ -130,8 +130,8 @@ pub async fn accept_offer(
     path: web::Path<Uuid>,
 ) -> Json<BookingResponse> {
     let me = caller.resident();
-    let booking = state
-        .portal
+    let booking = caller
+        .portal(&state)
         .accept_offer(&me, HoldId::from_uuid(path.into_inner()))
         .await?;
     Ok(web::Json(booking.into()))
@@ -153,8 +153,8 @@ pub async fn decline_offer(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let me = caller.resident();
-    state
-        .portal
+    caller
+        .portal(&state)
         .decline_offer(&me, HoldId::from_uuid(path.into_inner()))
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -83,7 +83,7 @@ pub async fn unit_invitations(
 #[get("/me/invitations")]
 pub async fn my_invitations(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<InvitationResponse>> {
     let me = caller.resident();
-    let list = state.portal.invitations(&me).await?;
+    let list = caller.portal(&state).invitations(&me).await?;
     let today = local_date(state.clock.now());
     Ok(web::Json(
         list.iter().map(|i| InvitationResponse::new(i, today)).collect(),
@@ -105,8 +105,8 @@ pub async fn my_invitation(
     path: web::Path<Uuid>,
 ) -> Json<InvitationResponse> {
     let me = caller.resident();
-    let found = state
-        .portal
+    let found = caller
+        .portal(&state)
         .invitation(&me, InvitationId::from_uuid(path.into_inner()))
         .await?;
     Ok(web::Json(InvitationResponse::new(
@@ -133,8 +133,8 @@ pub async fn invitation_dates(
     query: web::Query<DateRangeQuery>,
 ) -> Json<AvailableDatesResponse> {
     let me = caller.resident();
-    let dates = state
-        .portal
+    let dates = caller
+        .portal(&state)
         .invitation_dates(&me, InvitationId::from_uuid(path.into_inner()), query.from, query.to)
         .await?;
     Ok(web::Json(dates.into()))
@@ -157,8 +157,8 @@ pub async fn invitation_slots(
     query: web::Query<DateQuery>,
 ) -> Json<Vec<SlotResponse>> {
     let me = caller.resident();
-    let slots = state
-        .portal
+    let slots = caller
+        .portal(&state)
         .invitation_slots(&me, InvitationId::from_uuid(path.into_inner()), query.date)
         .await?;
     Ok(web::Json(slots.into_iter().map(Into::into).collect()))
@@ -187,8 +187,8 @@ pub async fn book_invited(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.to_domain()?;
     let me = caller.recorded(&state).await?;
-    let booking: BookingResponse = state
-        .portal
+    let booking: BookingResponse = caller
+        .portal(&state)
         .book_invited(&me, InvitationId::from_uuid(path.into_inner()), request)
         .await?
         .into();

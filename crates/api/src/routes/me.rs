@@ -18,7 +18,7 @@ type Json<T> = Result<web::Json<T>, ApiError>;
 pub async fn inbox(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<InboxMessageResponse>> {
     let me = caller.resident();
     Ok(web::Json(
-        state.portal.inbox(&me).await?.iter().map(Into::into).collect(),
+        caller.portal(&state).inbox(&me).await?.iter().map(Into::into).collect(),
     ))
 }
 
@@ -37,7 +37,7 @@ pub async fn message(
 ) -> Json<InboxMessageResponse> {
     let me = caller.resident();
     Ok(web::Json(
-        (&state.portal.inbox_message(&me, path.into_inner()).await?).into(),
+        (&caller.portal(&state).inbox_message(&me, path.into_inner()).await?).into(),
     ))
 }
 
@@ -56,30 +56,42 @@ pub async fn mark_read(
 ) -> Json<InboxMessageResponse> {
     let me = caller.resident();
     Ok(web::Json(
-        (&state.portal.mark_read(&me, path.into_inner()).await?).into(),
+        (&caller.portal(&state).mark_read(&me, path.into_inner()).await?).into(),
     ))
 }
 
 /// Your notification settings (avisering).
 #[utoipa::path(tag = "resident", operation_id = "getNotificationSettings", security(("bearer" = [])),
-    responses((status = 200, description = "Settings", body = NotificationSettings)))]
+    responses(
+        (status = 200, description = "Settings", body = NotificationSettings),
+        (status = 403, description = "`not-for-child`: settings are each person's own", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[get("/me/notification-settings")]
-pub async fn settings(caller: ResidentCaller) -> web::Json<NotificationSettings> {
+pub async fn settings(caller: ResidentCaller) -> Json<NotificationSettings> {
+    if caller.acts_for_child() {
+        return Err(tidbok_domain::usecases::PortalError::NotForChild.into());
+    }
     let me = caller.resident();
-    web::Json((&me).into())
+    Ok(web::Json((&me).into()))
 }
 
 /// Change where and how you are notified. A channel can be on only with an
 /// address for it; the e-mail address and mobile number are checked.
 #[utoipa::path(tag = "resident", operation_id = "updateNotificationSettings", security(("bearer" = [])),
     request_body = NotificationSettings,
-    responses((status = 200, description = "Saved", body = NotificationSettings)))]
+    responses(
+        (status = 200, description = "Saved", body = NotificationSettings),
+        (status = 403, description = "`not-for-child`: settings are each person's own", body = Problem, content_type = "application/problem+json"),
+    ))]
 #[put("/me/notification-settings")]
 pub async fn update_settings(
     state: web::Data<AppState>,
     caller: ResidentCaller,
     body: ApiJson<NotificationSettings>,
 ) -> Json<NotificationSettings> {
+    if caller.acts_for_child() {
+        return Err(tidbok_domain::usecases::PortalError::NotForChild.into());
+    }
     crate::dto::validate(&*body)?;
     let nonblank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let phone = nonblank(&body.phone)
@@ -97,8 +109,8 @@ pub async fn update_settings(
         sms: body.sms_reminders.unwrap_or(me.reminders.sms),
         email: body.email_reminders.unwrap_or(me.reminders.email),
     };
-    let updated = state
-        .portal
+    let updated = caller
+        .portal(&state)
         .update_contact(&me, phone, email, choices, reminders)
         .await?;
     Ok(web::Json((&updated).into()))
@@ -110,7 +122,7 @@ pub async fn update_settings(
 #[get("/me/access-log")]
 pub async fn access_log(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<MyAccessLogEntry>> {
     let me = caller.resident();
-    let lines = state.portal.access_log(&me).await?;
+    let lines = caller.portal(&state).access_log(&me).await?;
     Ok(web::Json(
         lines
             .into_iter()

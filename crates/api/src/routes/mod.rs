@@ -5,6 +5,7 @@ pub mod admin;
 pub mod dev;
 pub mod earlier_time;
 pub mod fallback;
+pub mod guardians;
 pub mod health;
 pub mod invitations;
 pub mod me;
@@ -48,6 +49,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(me::settings)
             .service(me::update_settings)
             .service(me::access_log)
+            .service(guardians::my_children)
+            .service(guardians::get_age_limit)
+            .service(guardians::put_age_limit)
+            .service(guardians::get_register)
+            .service(guardians::import_register)
             .service(staff::me)
             .service(staff::practitioners)
             .service(staff::unit_catalogue)

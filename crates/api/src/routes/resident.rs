@@ -23,7 +23,7 @@ type Json<T> = Result<web::Json<T>, ApiError>;
 #[get("/units")]
 pub async fn list_units(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<UnitResponse>> {
     let me = caller.resident();
-    let units = state.portal.units(&me).await?;
+    let units = caller.portal(&state).units(&me).await?;
     Ok(web::Json(units.into_iter().map(Into::into).collect()))
 }
 
@@ -37,7 +37,10 @@ pub async fn list_units(state: web::Data<AppState>, caller: ResidentCaller) -> J
 #[get("/units/{unit_id}")]
 pub async fn get_unit(state: web::Data<AppState>, caller: ResidentCaller, path: web::Path<Uuid>) -> Json<UnitResponse> {
     let me = caller.resident();
-    let unit = state.portal.unit(&me, UnitId::from_uuid(path.into_inner())).await?;
+    let unit = caller
+        .portal(&state)
+        .unit(&me, UnitId::from_uuid(path.into_inner()))
+        .await?;
     Ok(web::Json(unit.into()))
 }
 
@@ -57,8 +60,8 @@ pub async fn list_appointment_types(
     path: web::Path<Uuid>,
 ) -> Json<Vec<AppointmentTypeResponse>> {
     let me = caller.resident();
-    let types = state
-        .portal
+    let types = caller
+        .portal(&state)
         .bookable_types(&me, UnitId::from_uuid(path.into_inner()))
         .await?;
     Ok(web::Json(types.into_iter().map(Into::into).collect()))
@@ -87,8 +90,8 @@ pub async fn available_dates(
 ) -> Json<AvailableDatesResponse> {
     let me = caller.resident();
     let (unit, ty) = path.into_inner();
-    let dates = state
-        .portal
+    let dates = caller
+        .portal(&state)
         .available_dates(
             &me,
             UnitId::from_uuid(unit),
@@ -122,8 +125,8 @@ pub async fn free_slots(
 ) -> Json<Vec<SlotResponse>> {
     let me = caller.resident();
     let (unit, ty) = path.into_inner();
-    let slots = state
-        .portal
+    let slots = caller
+        .portal(&state)
         .free_slots(
             &me,
             UnitId::from_uuid(unit),
@@ -179,7 +182,7 @@ pub async fn book(
     // A resident is recorded at their first write, never by a read.
     let me = caller.recorded(&state).await?;
     state.limits.booking(req.peer_addr().map(|a| a.ip()), me.id)?;
-    let committed = state.portal.book(&me, request, key.as_ref()).await?;
+    let committed = caller.portal(&state).book(&me, request, key.as_ref()).await?;
     Ok(created(committed))
 }
 
@@ -190,7 +193,7 @@ pub async fn book(
 #[get("/me/bookings")]
 pub async fn my_bookings(state: web::Data<AppState>, caller: ResidentCaller) -> Json<Vec<BookingResponse>> {
     let me = caller.resident();
-    let bookings = state.portal.my_bookings(&me).await?;
+    let bookings = caller.portal(&state).my_bookings(&me).await?;
     Ok(web::Json(bookings.into_iter().map(Into::into).collect()))
 }
 
@@ -208,8 +211,8 @@ pub async fn my_booking(
     path: web::Path<Uuid>,
 ) -> Json<BookingResponse> {
     let me = caller.resident();
-    let booking = state
-        .portal
+    let booking = caller
+        .portal(&state)
         .my_booking(&me, BookingId::from_uuid(path.into_inner()))
         .await?;
     Ok(web::Json(booking.into()))
@@ -232,8 +235,8 @@ pub async fn my_booking_calendar(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let me = caller.resident();
-    let file = state
-        .portal
+    let file = caller
+        .portal(&state)
         .calendar_file(&me, BookingId::from_uuid(path.into_inner()))
         .await?;
     Ok(HttpResponse::Ok()
@@ -265,8 +268,8 @@ pub async fn cancel(
     let me = caller.resident();
     validate(&*body)?;
     let reason = text_field("reason", CancellationReason::parse(&body.reason))?;
-    let booking = state
-        .portal
+    let booking = caller
+        .portal(&state)
         .cancel(&me, BookingId::from_uuid(path.into_inner()), reason)
         .await?;
     Ok(web::Json(booking.into()))
@@ -291,8 +294,8 @@ pub async fn rebook_targets(
     query: web::Query<DateRangeQuery>,
 ) -> Json<Vec<SlotResponse>> {
     let me = caller.resident();
-    let slots = state
-        .portal
+    let slots = caller
+        .portal(&state)
         .rebook_targets(&me, BookingId::from_uuid(path.into_inner()), query.from, query.to)
         .await?;
     Ok(web::Json(slots.into_iter().map(Into::into).collect()))
@@ -318,8 +321,8 @@ pub async fn rebook_dates(
     query: web::Query<DateRangeQuery>,
 ) -> Json<AvailableDatesResponse> {
     let me = caller.resident();
-    let dates = state
-        .portal
+    let dates = caller
+        .portal(&state)
         .rebook_dates(&me, BookingId::from_uuid(path.into_inner()), query.from, query.to)
         .await?;
     Ok(web::Json(dates.into()))
@@ -356,8 +359,8 @@ pub async fn rebook(
     let booking = path.into_inner();
     let key = idempotency::key(&req, &(booking, &*body))?;
     state.limits.booking(req.peer_addr().map(|a| a.ip()), me.id)?;
-    let committed = state
-        .portal
+    let committed = caller
+        .portal(&state)
         .rebook(
             &me,
             BookingId::from_uuid(booking),

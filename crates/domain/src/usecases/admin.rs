@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 /// The most numbers one selection may hold.
 pub const MAX_SELECTION: usize = 100_000;
+/// The most lines one register file may hold.
+pub const MAX_REGISTER_LINES: usize = 1_000_000;
 
 #[derive(Clone)]
 pub struct AdminConsole {
@@ -107,6 +109,71 @@ impl AdminConsole {
         let region = self.region_for(staff)?;
         self.store.set_region_reminders(region, &policy).await?;
         self.store.region(region).await?.ok_or(DeskError::NotFound)
+    }
+
+    /// The regional admin's region, which must exist here.
+    async fn known_region(&self, staff: &StaffMember) -> DeskResult<RegionId> {
+        let region = self.region_for(staff)?;
+        self.store.region(region).await?.ok_or(DeskError::NotFound)?;
+        Ok(region)
+    }
+
+    /// Rule 17: the age until which guardians act for their children.
+    pub async fn guardian_age_limit(&self, staff: &StaffMember) -> DeskResult<u32> {
+        let region = self.region_for(staff)?;
+        self.store.guardian_age_limit(region).await?.ok_or(DeskError::NotFound)
+    }
+
+    /// Rule 17: sets the region's age limit, within
+    /// [`crate::guardians::GUARDIAN_AGE_LIMITS`]. It holds from the next
+    /// request: a guardian whose child is now at or past it no longer acts
+    /// for them.
+    pub async fn set_guardian_age_limit(&self, staff: &StaffMember, years: u32) -> DeskResult<u32> {
+        let region = self.region_for(staff)?;
+        if !crate::guardians::GUARDIAN_AGE_LIMITS.contains(&years) {
+            return Err(DeskError::InvalidRange("the age limit is 1 to 18 years"));
+        }
+        if self.store.set_guardian_age_limit(region, years).await? {
+            Ok(years)
+        } else {
+            Err(DeskError::NotFound)
+        }
+    }
+
+    /// Rule 17: what the register table holds (regional admins).
+    pub async fn register_summary(&self, staff: &StaffMember) -> DeskResult<RegisterSummary> {
+        self.known_region(staff).await?;
+        Ok(self.store.guardianships_summary().await?)
+    }
+
+    /// Rule 17: replaces the register table from a file's lines (guardian's
+    /// number, child's number, child's name). Any line that does not read
+    /// refuses the whole file with every such line listed; nothing is
+    /// half-loaded. A line repeated is loaded once.
+    pub async fn import_register(
+        &self,
+        staff: &StaffMember,
+        lines: &[(usize, [String; 3])],
+    ) -> DeskResult<RegisterSummary> {
+        self.known_region(staff).await?;
+        let now = self.clock.now();
+        let today = local_date(now);
+        let mut rows = Vec::with_capacity(lines.len());
+        let mut errors = Vec::new();
+        for (line, [guardian, child, name]) in lines {
+            match crate::guardians::register_line(guardian, child, name, today) {
+                Ok(row) => rows.push(row),
+                Err(e) => errors.push((*line, e)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(DeskError::InvalidRegister(errors));
+        }
+        if rows.len() > MAX_REGISTER_LINES {
+            return Err(DeskError::InvalidRange("at most 1 000 000 lines"));
+        }
+        self.store.replace_guardianships(&rows, now).await?;
+        Ok(self.store.guardianships_summary().await?)
     }
 
     /// Rule 16: how long an offer of an earlier time holds its slot.

@@ -3,8 +3,8 @@
 //! (an atomic rebooking onto the held slot) and declining; and the offer's
 //! message when the outbox sends it.
 
+use super::rebooked;
 use super::resident::{DueReminder, PortalError, PortalResult, ResidentBooking, ResidentPortal};
-use super::{effects_for, rebooked};
 use crate::ids::*;
 use crate::model::*;
 use crate::ports::*;
@@ -34,14 +34,29 @@ impl ResidentPortal {
         let now = self.clock.now();
         let current = self.view_at(resident, booking, now).await?;
         current.can_rebook?;
-        Ok(self.store.put_waitlist_entry(&current.details, &wish, now).await?)
+        let entry = self.store.put_waitlist_entry(&current.details, &wish, now).await?;
+        self.log_guardian_read(
+            AccessAction::EarlierTime,
+            resident,
+            Some(current.details.unit.id),
+            Some(booking),
+        )
+        .await?;
+        Ok(entry)
     }
 
     /// Takes the wish back; an offer it holds goes to the next resident.
     pub async fn withdraw_earlier_time(&self, resident: &Resident, booking: BookingId) -> PortalResult<()> {
         let now = self.clock.now();
-        self.view_at(resident, booking, now).await?;
+        let current = self.view_at(resident, booking, now).await?;
         if self.store.withdraw_waitlist_entry(booking, now).await? {
+            self.log_guardian_read(
+                AccessAction::EarlierTime,
+                resident,
+                Some(current.details.unit.id),
+                Some(booking),
+            )
+            .await?;
             Ok(())
         } else {
             Err(PortalError::NotFound)
@@ -80,18 +95,17 @@ impl ResidentPortal {
             from: offer.booking_id,
             new_booking_id: BookingId::generate(),
             to_slot: offer.slot.slot.id,
-            by: Actor::Resident(resident.id),
+            by: self.actor(resident),
             at: now,
             slot_must_start_after: now,
         };
         let after = rebooked(&current.details, &rebooking, &offer.slot);
-        let effects = effects_for(
-            self.composer.as_ref(),
+        let effects = self.effects(
             NotificationKind::RebookedOnline,
+            AccessAction::Rebook,
             resident,
             &after,
             now,
-            Vec::new(),
         );
         let id = self.store.accept_offer(id, &rebooking, &effects).await?;
         self.view(resident, id).await
@@ -120,9 +134,15 @@ impl ResidentPortal {
         if !offer.open_at(now) {
             return Ok(DueReminder::Skip);
         }
-        let Some(resident) = self.store.resident(offer.resident_id).await? else {
+        let Some(patient) = self.store.resident(offer.resident_id).await? else {
             return Ok(DueReminder::Skip);
         };
+        // A guardian who booked for their child gets the child's offers.
+        let booked_by = match self.store.booking(offer.booking_id).await? {
+            Some(b) => b.booking.booked_by,
+            None => return Ok(DueReminder::Skip),
+        };
+        let resident = self.contact_for(booked_by, patient).await?;
         let recipient = match channel {
             Channel::Email => resident.email.clone().filter(|_| resident.notifications.email),
             Channel::Sms => resident.phone.clone().filter(|_| resident.notifications.sms),

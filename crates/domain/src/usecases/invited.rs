@@ -3,8 +3,8 @@
 //! that uses it up — under every rule of booking online except that the
 //! type need not be bookable online.
 
+use super::provisional;
 use super::resident::{AvailableDates, BookOnline, PortalError, PortalResult, ResidentBooking, ResidentPortal};
-use super::{effects_for, provisional};
 use crate::ids::*;
 use crate::invitations::{InvitationDetails, InvitationStatus};
 use crate::model::*;
@@ -136,7 +136,7 @@ impl ResidentPortal {
             id: BookingId::generate(),
             slot_id: slot.slot.id,
             resident_id: resident.id,
-            booked_by: Actor::Resident(resident.id),
+            booked_by: self.actor(resident),
             booked_at: now,
             reason_for_visit: Some(request.reason_for_visit),
             message: request.message,
@@ -144,13 +144,12 @@ impl ResidentPortal {
             slot_must_start_after: now,
             max_active_of_type: self.max_active_of_type,
         };
-        let effects = effects_for(
-            self.composer.as_ref(),
+        let effects = self.effects(
             NotificationKind::BookedOnline,
+            AccessAction::Book,
             resident,
             &provisional(&booking, &slot),
             now,
-            Vec::new(),
         );
         let id = self
             .store

@@ -4,11 +4,13 @@
 
 pub mod admin;
 pub mod earlier_time;
+pub mod guardian;
 pub mod invited;
 pub mod resident;
 pub mod staff;
 
 pub use admin::*;
+pub use guardian::ChildOfGuardian;
 pub use resident::*;
 pub use staff::*;
 

@@ -2,7 +2,7 @@
 //! types, dates and slots; book, list, cancel and rebook. Each checks the rules
 //! in [`crate::rules`] and leaves races to the store.
 
-use super::{effects_for, provisional, rebooked};
+use super::{provisional, rebooked};
 use crate::ids::*;
 use crate::model::*;
 use crate::notify::{may_notify_about, Composer};
@@ -52,6 +52,13 @@ pub enum PortalError {
     /// The slot is not of the invitation's unit and type, or not in its window.
     #[error("the slot is not one the invitation covers")]
     OutsideInvitation,
+    /// The child has reached the region's age limit (rule 17): from that
+    /// date the guardian no longer acts for them.
+    #[error("a guardian acts for a child only until {0}")]
+    GuardianAccessEnded(NaiveDate),
+    /// Something a guardian does not do for a child (their own settings).
+    #[error("this is not done for a child")]
+    NotForChild,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -130,6 +137,11 @@ pub struct ResidentPortal {
     pub(super) composer: Arc<dyn Composer>,
     /// How many booked future slots of one type a resident may hold (None: no cap).
     pub(super) max_active_of_type: Option<u32>,
+    /// Rule 17: who is whose guardian ([`Self::with_register`]).
+    pub(super) register: Option<Arc<dyn PopulationRegister>>,
+    /// Rule 17: the guardian acting for the resident the use cases are
+    /// given ([`Self::for_guardian`]).
+    pub(super) guardian: Option<Resident>,
 }
 
 impl ResidentPortal {
@@ -139,6 +151,8 @@ impl ResidentPortal {
             clock,
             composer,
             max_active_of_type: None,
+            register: None,
+            guardian: None,
         }
     }
 
@@ -316,7 +330,7 @@ impl ResidentPortal {
             id: BookingId::generate(),
             slot_id: slot.slot.id,
             resident_id: resident.id,
-            booked_by: Actor::Resident(resident.id),
+            booked_by: self.actor(resident),
             booked_at: now,
             reason_for_visit: Some(request.reason_for_visit),
             message: request.message.filter(|m| !m.as_str().is_empty()),
@@ -325,13 +339,12 @@ impl ResidentPortal {
             max_active_of_type: self.max_active_of_type,
         };
         let details = provisional(&booking, &slot);
-        let effects = effects_for(
-            self.composer.as_ref(),
+        let effects = self.effects(
             NotificationKind::BookedOnline,
+            AccessAction::Book,
             resident,
             &details,
             now,
-            Vec::new(),
         );
         let committed = self.store.book(&booking, key, &effects).await.map_err(|e| match e {
             StoreError::Conflict(Conflict::BookingLimitReached) => {
@@ -355,6 +368,8 @@ impl ResidentPortal {
     /// ones, with what may be done online.
     pub async fn my_bookings(&self, resident: &Resident) -> PortalResult<Vec<ResidentBooking>> {
         let now = self.clock.now();
+        self.log_guardian_read(AccessAction::ViewBookings, resident, None, None)
+            .await?;
         let mut access = HashMap::new();
         let mut out = Vec::new();
         for details in self.store.resident_bookings(resident.id, now).await? {
@@ -381,7 +396,15 @@ impl ResidentPortal {
 
     /// One of the resident's own visible bookings, in any status.
     pub async fn my_booking(&self, resident: &Resident, id: BookingId) -> PortalResult<ResidentBooking> {
-        self.view(resident, id).await
+        let booking = self.view(resident, id).await?;
+        self.log_guardian_read(
+            AccessAction::ViewBooking,
+            resident,
+            Some(booking.details.unit.id),
+            Some(id),
+        )
+        .await?;
+        Ok(booking)
     }
 
     /// The booking's calendar file (rule 18), as it stands: an event to add
@@ -411,20 +434,19 @@ impl ResidentPortal {
         current.can_cancel?;
         let cancellation = Cancellation {
             reason,
-            by: Actor::Resident(resident.id),
+            by: self.actor(resident),
             at: now,
         };
         let mut after = current.details.clone();
         after.booking.status = BookingStatus::Cancelled;
         after.booking.calendar_sequence += 1;
         after.booking.cancellation = Some(cancellation.clone());
-        let effects = effects_for(
-            self.composer.as_ref(),
+        let effects = self.effects(
             NotificationKind::CancelledOnline,
+            AccessAction::Cancel,
             resident,
             &after,
             now,
-            Vec::new(),
         );
         self.store.cancel(id, &cancellation, &effects).await?;
         self.view(resident, id).await
@@ -525,18 +547,17 @@ impl ResidentPortal {
             from: id,
             new_booking_id: BookingId::generate(),
             to_slot,
-            by: Actor::Resident(resident.id),
+            by: self.actor(resident),
             at: now,
             slot_must_start_after: now,
         };
         let after = rebooked(&current.details, &rebooking, &target);
-        let effects = effects_for(
-            self.composer.as_ref(),
+        let effects = self.effects(
             NotificationKind::RebookedOnline,
+            AccessAction::Rebook,
             resident,
             &after,
             now,
-            Vec::new(),
         );
         let committed = self.store.rebook(&rebooking, key, &effects).await?;
         match committed {
@@ -589,6 +610,9 @@ impl ResidentPortal {
         choices: NotificationChoices,
         reminders: NotificationChoices,
     ) -> PortalResult<Resident> {
+        if self.guardian.is_some() {
+            return Err(PortalError::NotForChild);
+        }
         if choices.sms && phone.is_none() {
             return Err(PortalError::ContactRequired(Channel::Sms));
         }
@@ -618,9 +642,11 @@ impl ResidentPortal {
         channel: Channel,
         booking: BookingId,
     ) -> PortalResult<DueReminder> {
-        let Some((details, resident)) = self.store.booking_with_resident(booking).await? else {
+        let Some((details, patient)) = self.store.booking_with_resident(booking).await? else {
             return Ok(DueReminder::Skip);
         };
+        // A guardian who booked for their child gets the child's reminders.
+        let resident = self.contact_for(details.booking.booked_by, patient.clone()).await?;
         let wanted = match channel {
             Channel::Email => resident.notifications.email && resident.reminders.email,
             Channel::Sms => resident.notifications.sms && resident.reminders.sms,
@@ -634,7 +660,7 @@ impl ResidentPortal {
         };
         let now = self.clock.now();
         let service = self
-            .service_access(details.unit.id, OnlineService::CancelRebookOnline, &resident)
+            .service_access(details.unit.id, OnlineService::CancelRebookOnline, &patient)
             .await?;
         let starts_at = details.slot.starts_at;
         let cancel_until = rules::online_cancel_allowed(

@@ -55,6 +55,9 @@ pub enum DeskError {
     ServiceNotSetUp,
     #[error("{} lines are not valid personal identity numbers", .0.len())]
     InvalidSelection(Vec<(usize, PnrError)>),
+    /// Lines of a register file that do not read (rule 17).
+    #[error("{} lines of the register file do not read", .0.len())]
+    InvalidRegister(Vec<(usize, crate::guardians::RegisterLineError)>),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -199,8 +202,8 @@ impl StaffDesk {
         AccessLogEntry {
             id: uuid::Uuid::new_v4(),
             at: self.clock.now(),
-            actor_id: staff.id,
-            actor_role: staff.role,
+            actor_id: staff.id.as_uuid(),
+            actor_role: staff.role.into(),
             actor_name: staff.name.clone(),
             unit_id: Some(unit),
             action,

@@ -522,7 +522,10 @@ async fn the_unit_admin_reads_the_units_access_log_filtered_each_line_naming_its
         .await
         .expect("log");
 
-    let seen: Vec<_> = anna_log.iter().map(|(l, r)| (l.action, l.actor_id, r.id)).collect();
+    let seen: Vec<_> = anna_log
+        .iter()
+        .map(|(l, r)| (l.action, StaffId::from_uuid(l.actor_id), r.id))
+        .collect();
     assert_eq!(
         seen,
         [

@@ -1411,7 +1411,7 @@ async fn the_access_log_tells_the_resident_who_at_which_unit_read_their_data() {
 
     let lines: Vec<_> = log
         .iter()
-        .map(|(l, unit)| (l.action, l.booking_id, l.actor_id, unit.as_deref()))
+        .map(|(l, unit)| (l.action, l.booking_id, StaffId::from_uuid(l.actor_id), unit.as_deref()))
         .collect();
     assert_eq!(
         lines,

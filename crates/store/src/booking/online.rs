@@ -258,7 +258,7 @@ pub(crate) fn postgres_statements<'a>(
         .bind(deliveries.iter().map(|d| d.body.as_str()).collect::<Vec<_>>())
         .bind(access.iter().map(|a| a.id).collect::<Vec<_>>())
         .bind(access.iter().map(|a| a.at).collect::<Vec<_>>())
-        .bind(access.iter().map(|a| a.actor_id.as_uuid()).collect::<Vec<_>>())
+        .bind(access.iter().map(|a| a.actor_id).collect::<Vec<_>>())
         .bind(access.iter().map(|a| a.actor_role.as_str()).collect::<Vec<_>>())
         .bind(access.iter().map(|a| a.actor_name.as_deref()).collect::<Vec<_>>())
         .bind(

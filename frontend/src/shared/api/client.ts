@@ -4,6 +4,7 @@
 import createClient from 'openapi-fetch'
 import type { components, paths } from './schema'
 import { getToken } from '../auth/token'
+import { ACTING_FOR_HEADER, getActingFor } from '../auth/acting'
 
 export type Schemas = components['schemas']
 export type Problem = Schemas['Problem']
@@ -14,6 +15,10 @@ api.use({
   onRequest({ request }) {
     const token = getToken()
     if (token) request.headers.set('Authorization', `Bearer ${token}`)
+    // Rule 17: a guardian's requests for their child (not the list of
+    // children itself, which is always the guardian's own).
+    const child = getActingFor()
+    if (child && new URL(request.url, location.origin).pathname !== '/api/v1/me/children') request.headers.set(ACTING_FOR_HEADER, child)
     return request
   },
 })
@@ -47,6 +52,12 @@ export type ProblemSlug =
   | 'duplicate-name'
   | 'service-not-set-up'
   | 'invalid-selection'
+  | 'invalid-register'
+  | 'guardian-access-ended'
+  | 'not-for-child'
+  | 'invitation-used'
+  | 'outside-invitation'
+  | 'offer-gone'
   | 'booking-limit-reached'
   | 'starts-in-past'
   | 'idempotency-key-reused'

@@ -390,6 +390,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your children as the population register names them, youngest first,
+         *     each with whether you may act for them today (until their birthday at
+         *     the region's age limit, 13 unless the region sets another). Children who
+         *     have reached it are listed too, with `may_act` false.
+         */
+        get: operations["listMyChildren"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/earlier-times": {
         parameters: {
             query?: never;
@@ -730,6 +752,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/region/guardian-age-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The age until which guardians act for their children (rule 17; regional admins). */
+        get: operations["getGuardianAgeLimit"];
+        /**
+         * Set the age until which guardians act for their children, 1 to 18
+         *     (rule 17; regional admins). It holds from the next request. Where
+         *     several regions share one installation, residents are held to the
+         *     lowest limit any of them sets.
+         */
+        put: operations["putGuardianAgeLimit"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/region/offer-hold": {
         parameters: {
             query?: never;
@@ -744,6 +789,31 @@ export interface paths {
          *     regional admins). Offers already made keep their hold.
          */
         put: operations["putOfferHold"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/region/population-register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the population-register table holds (rule 17; regional admins). */
+        get: operations["getPopulationRegister"];
+        /**
+         * Replace the population-register table the shipped adapter reads (rule
+         *     17; regional admins): a CSV file with one guardianship per line — the
+         *     guardian's personal identity number, the child's, and the child's name
+         *     (`;`, `,` or tab separated; a header line is skipped). Any line that does
+         *     not read refuses the whole file with every such line listed; nothing is
+         *     half-loaded.
+         */
+        put: operations["importPopulationRegister"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1303,14 +1373,17 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        AccessActionName: "view_book" | "view_booking" | "view_cancellation_feed" | "print_summons" | "book" | "rebook" | "cancel" | "mark_arrived" | "mark_entered_in_error" | "set_hidden_in_portal" | "record_after_the_fact" | "look_up_resident" | "invite" | "view_invitations";
+        AccessActionName: "view_book" | "view_booking" | "view_cancellation_feed" | "print_summons" | "book" | "rebook" | "cancel" | "mark_arrived" | "mark_entered_in_error" | "set_hidden_in_portal" | "record_after_the_fact" | "look_up_resident" | "invite" | "view_invitations" | "view_bookings" | "earlier_time";
         /** @description One line of a unit's access log. */
         AccessLogEntryResponse: {
             action: components["schemas"]["AccessActionName"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The member of staff's id, or the guardian's resident id.
+             */
             actor_id: string;
             actor_name?: string | null;
-            actor_role: components["schemas"]["StaffRoleName"];
+            actor_role: components["schemas"]["AccessRoleName"];
             /** Format: date-time */
             at: string;
             /** Format: uuid */
@@ -1324,12 +1397,18 @@ export interface components {
             /** Format: uuid */
             unit_id?: string | null;
         };
+        /**
+         * @description Who acted in a line of the access log: a member of staff by role, or a
+         *     guardian acting for their child (rule 17).
+         * @enum {string}
+         */
+        AccessRoleName: "staff" | "unit_admin" | "regional_admin" | "guardian";
         ActivationRequest: {
             active: boolean;
             audience: components["schemas"]["AudienceName"];
         };
         /** @enum {string} */
-        ActorKindName: "resident" | "staff";
+        ActorKindName: "resident" | "staff" | "guardian";
         ActorRef: {
             /** Format: uuid */
             id: string;
@@ -1620,6 +1699,40 @@ export interface components {
             profession: string;
             retired: boolean;
         };
+        /**
+         * @description One of your children as the population register names them.
+         * @example {
+         *       "access_ends_on": "2033-06-07",
+         *       "age": 6,
+         *       "birth_date": "2020-06-07",
+         *       "id": "6f1c1a52-4a7e-4c39-9d5f-0d8e8d1f5a10",
+         *       "may_act": true,
+         *       "name": "Elsa Svensson"
+         *     }
+         */
+        ChildResponse: {
+            /**
+             * Format: date
+             * @description The child's birthday at the region's age limit: from that day the
+             *     child books with their own e-ID.
+             */
+            access_ends_on: string;
+            /**
+             * Format: int32
+             * @description Completed years today (Europe/Stockholm).
+             */
+            age: number;
+            /** Format: date */
+            birth_date: string;
+            /**
+             * Format: uuid
+             * @description Send it as the `Tidbok-Acting-For` header to act for the child.
+             */
+            id: string;
+            /** @description Whether you may act for the child today. */
+            may_act: boolean;
+            name: string;
+        };
         /** @description A booked slot the new schedule no longer has: it stays; staff resolve it. */
         ConflictResponse: {
             appointment_type: components["schemas"]["NamedRef"];
@@ -1726,6 +1839,19 @@ export interface components {
             /** @description English, for developers; people are shown a text chosen by `code`. */
             message: string;
         };
+        /**
+         * @example {
+         *       "years": 13
+         *     }
+         */
+        GuardianAgeLimit: {
+            /**
+             * Format: int32
+             * @description A guardian acts for a child until the child's birthday at this age:
+             *     1 to 18; 13 unless the region sets it.
+             */
+            years: number;
+        };
         HealthResponse: {
             /** @example ok */
             status: string;
@@ -1818,7 +1944,7 @@ export interface components {
             at: string;
             /** Format: uuid */
             booking_id?: string | null;
-            role: components["schemas"]["StaffRoleName"];
+            role: components["schemas"]["AccessRoleName"];
             unit?: string | null;
             who?: string | null;
         };
@@ -2016,6 +2142,25 @@ export interface components {
         };
         RegionSettingsRequest: {
             notify_on_staff_cancel: boolean;
+        };
+        /**
+         * @description What the population-register table holds.
+         * @example {
+         *       "children": 2,
+         *       "guardianships": 2,
+         *       "loaded_at": "2026-12-01T08:00:00Z"
+         *     }
+         */
+        RegisterSummaryResponse: {
+            /** Format: int64 */
+            children: number;
+            /** Format: int64 */
+            guardianships: number;
+            /**
+             * Format: date-time
+             * @description When the file was last loaded; absent before the first.
+             */
+            loaded_at?: string | null;
         };
         /**
          * @description One reminder before a visit (rule 14): due `hours_before` the start,
@@ -3417,7 +3562,10 @@ export interface operations {
     myAccessLog: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3432,6 +3580,15 @@ export interface operations {
                     "application/json": components["schemas"]["MyAccessLogEntry"][];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -3441,8 +3598,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3473,7 +3639,10 @@ export interface operations {
     listMyBookings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3488,6 +3657,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingResponse"][];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -3497,8 +3675,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3535,6 +3722,8 @@ export interface operations {
                  * @example 5b0e4b1c-2f7e-4c55-9d39-0c1f8a3e7a11
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3678,7 +3867,10 @@ export interface operations {
     getMyBooking: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The booking */
                 booking_id: string;
@@ -3696,6 +3888,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingResponse"];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -3705,7 +3906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3746,7 +3947,10 @@ export interface operations {
     getMyBookingCalendarFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The booking */
                 booking_id: string;
@@ -3764,6 +3968,15 @@ export interface operations {
                     "text/calendar": string;
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -3773,7 +3986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3814,7 +4027,10 @@ export interface operations {
     cancelMyBooking: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The booking */
                 booking_id: string;
@@ -3939,7 +4155,10 @@ export interface operations {
     getMyEarlierTime: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The booking */
                 booking_id: string;
@@ -3957,6 +4176,15 @@ export interface operations {
                     "application/json": components["schemas"]["EarlierTimeResponse"];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -3966,7 +4194,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4007,7 +4235,10 @@ export interface operations {
     putMyEarlierTime: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The booking */
                 booking_id: string;
@@ -4139,7 +4370,10 @@ export interface operations {
     deleteMyEarlierTime: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The booking */
                 booking_id: string;
@@ -4155,6 +4389,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4164,7 +4407,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4211,6 +4454,8 @@ export interface operations {
                  * @example 5b0e4b1c-2f7e-4c55-9d39-0c1f8a3e7a11
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
             };
             path: {
                 /** @description The booking to move */
@@ -4355,7 +4600,10 @@ export interface operations {
                 /** @description Last date (Stockholm), default eight weeks ahead. */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The booking */
                 booking_id: string;
@@ -4455,7 +4703,10 @@ export interface operations {
                 /** @description Last date (Stockholm), default eight weeks ahead. */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The booking */
                 booking_id: string;
@@ -4547,10 +4798,69 @@ export interface operations {
             };
         };
     };
-    listMyEarlierTimes: {
+    listMyChildren: {
         parameters: {
             query?: never;
             header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your children */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChildResponse"][];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyEarlierTimes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4565,6 +4875,15 @@ export interface operations {
                     "application/json": components["schemas"]["EarlierTimeResponse"][];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4574,8 +4893,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4606,7 +4934,10 @@ export interface operations {
     listInbox: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4621,6 +4952,15 @@ export interface operations {
                     "application/json": components["schemas"]["InboxMessageResponse"][];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4630,8 +4970,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4662,7 +5011,10 @@ export interface operations {
     getInboxMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The message */
                 message_id: string;
@@ -4680,6 +5032,15 @@ export interface operations {
                     "application/json": components["schemas"]["InboxMessageResponse"];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4689,7 +5050,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4730,7 +5091,10 @@ export interface operations {
     markInboxMessageRead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The message */
                 message_id: string;
@@ -4748,6 +5112,15 @@ export interface operations {
                     "application/json": components["schemas"]["InboxMessageResponse"];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4757,7 +5130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4798,7 +5171,10 @@ export interface operations {
     listMyInvitations: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4813,6 +5189,15 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationResponse"][];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4822,8 +5207,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4854,7 +5248,10 @@ export interface operations {
     getMyInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The invitation */
                 invitation_id: string;
@@ -4872,6 +5269,15 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationResponse"];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4881,7 +5287,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4936,7 +5342,10 @@ export interface operations {
                 /** @description Last date (Stockholm), default eight weeks ahead. */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The invitation */
                 invitation_id: string;
@@ -4972,7 +5381,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5031,7 +5440,10 @@ export interface operations {
     bookWithInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The invitation */
                 invitation_id: string;
@@ -5153,7 +5565,10 @@ export interface operations {
                 /** @description The date (Stockholm). */
                 date: string;
             };
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The invitation */
                 invitation_id: string;
@@ -5189,7 +5604,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5248,7 +5663,10 @@ export interface operations {
     getNotificationSettings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5263,6 +5681,15 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationSettings"];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -5272,8 +5699,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `not-for-child`: settings are each person's own */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5304,7 +5740,10 @@ export interface operations {
     updateNotificationSettings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5341,8 +5780,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `not-for-child`: settings are each person's own */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5400,7 +5848,10 @@ export interface operations {
     listMyOffers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5415,6 +5866,15 @@ export interface operations {
                     "application/json": components["schemas"]["OfferResponse"][];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -5424,8 +5884,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5456,7 +5925,10 @@ export interface operations {
     acceptOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The offer */
                 offer_id: string;
@@ -5472,6 +5944,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BookingResponse"];
+                };
+            };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized` */
@@ -5550,7 +6031,10 @@ export interface operations {
     declineOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The offer */
                 offer_id: string;
@@ -5566,6 +6050,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -5575,7 +6068,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6363,6 +6856,158 @@ export interface operations {
             };
         };
     };
+    getGuardianAgeLimit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The age limit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuardianAgeLimit"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putGuardianAgeLimit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuardianAgeLimit"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuardianAgeLimit"];
+                };
+            };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported-media-type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getOfferHold: {
         parameters: {
             query?: never;
@@ -6492,6 +7137,178 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPopulationRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table's size */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterSummaryResponse"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importPopulationRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Guardian; child; child's name */
+        requestBody: {
+            content: {
+                /**
+                 * @example vårdnadshavare;barn;barnets namn
+                 *     198503142385;20200607-0003;Elsa Svensson
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Loaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterSummaryResponse"];
+                };
+            };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported-media-type`: send text/csv */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid-register`, with `lines` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "1 lines do not read; nothing was loaded.",
+                     *       "lines": [
+                     *         {
+                     *           "code": "invalid_child_number",
+                     *           "error": "the child's number: the check digit does not match",
+                     *           "line": 3
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Some lines of the register file do not read",
+                     *       "type": "https://tidbok.se/problems/invalid-register"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6834,7 +7651,10 @@ export interface operations {
     listUnits: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6849,6 +7669,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnitResponse"][];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -6858,8 +7687,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6890,7 +7728,10 @@ export interface operations {
     getUnit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The unit */
                 unit_id: string;
@@ -6908,6 +7749,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnitResponse"];
                 };
             };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -6917,7 +7767,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden` */
+            /** @description `guardian-access-ended` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6960,7 +7810,7 @@ export interface operations {
             query?: {
                 from?: string;
                 to?: string;
-                /** @description Only this member of staff. */
+                /** @description Only this member of staff (or guardian). */
                 actor_id?: string;
                 /** @description Only this resident (by id, never by personal identity number in a URL). */
                 resident_id?: string;
@@ -7055,7 +7905,10 @@ export interface operations {
     listBookableTypes: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The unit */
                 unit_id: string;
@@ -7071,6 +7924,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppointmentTypeResponse"][];
+                };
+            };
+            /** @description `malformed-request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized` */
@@ -7128,7 +7990,10 @@ export interface operations {
                 /** @description Last date (Stockholm), default eight weeks ahead. */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The unit */
                 unit_id: string;
@@ -7219,7 +8084,10 @@ export interface operations {
                 /** @description The date (Stockholm). */
                 date: string;
             };
-            header?: never;
+            header?: {
+                /** @description Rule 17: a guardian acts for their child under the region's age limit by sending the child's id from `GET /me/children`. Every rule is then the child's; the guardian is recorded as the one who acted, and their channels get the messages. Another family's child is 404; your own child from the age limit on is 403 `guardian-access-ended`. */
+                "Tidbok-Acting-For"?: string;
+            };
             path: {
                 /** @description The unit */
                 unit_id: string;

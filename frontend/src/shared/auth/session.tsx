@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
 import { clearDrafts } from '../lib/drafts'
+import { setActingFor } from './acting'
 import { readSession, writeSession, type Role, type StoredSession } from './token'
 
 export type { Role, StoredSession } from './token'
@@ -32,6 +33,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [])
   const signOut = useCallback(() => {
     writeSession(null)
+    setActingFor(null)
     clearDrafts()
     setSession(null)
   }, [])

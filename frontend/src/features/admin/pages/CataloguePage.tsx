@@ -8,6 +8,8 @@ import { SaveStatus } from '../../../shared/ui/SaveStatus'
 import { RegionReminders } from '../components/Reminders'
 import { OfferHoldSetting } from '../components/OfferHoldSetting'
 import { useOfferHold } from '../api/offer-hold'
+import { GuardianSettings } from '../components/GuardianSettings'
+import { useGuardianAgeLimit } from '../api/guardians'
 import { useCatalogue, useRegion, useSaveType, useUpdateRegion } from '../api/catalogue'
 
 type CatalogueType = Schemas['CatalogueTypeResponse']
@@ -47,6 +49,7 @@ export function CataloguePage() {
   const catalogue = useCatalogue()
   const region = useRegion()
   const hold = useOfferHold()
+  const guardianLimit = useGuardianAgeLimit()
   const save = useSaveType()
   const [editing, setEditing] = useState<{ id: string | null; form: TypeRequest } | null>(null)
   // What the last save in the table or the dialog did, said beside "Ny tidbokstyp".
@@ -57,6 +60,7 @@ export function CataloguePage() {
       {region.data && <NotifySetting notify={region.data.notify_on_staff_cancel} />}
       {region.data && <RegionReminders list={region.data.reminders} />}
       {hold.data && <OfferHoldSetting minutes={hold.data.minutes} />}
+      {guardianLimit.data && <GuardianSettings years={guardianLimit.data.years} />}
       <ErrorNotice error={catalogue.error ?? region.error ?? save.error} />
       <div className="buttons">
         <Button

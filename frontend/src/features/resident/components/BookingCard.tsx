@@ -69,6 +69,7 @@ export function BookingCard({ booking, onCancel, onRebook, earlierTime }: Props)
       </dl>
       {booked && booking.appointment_type.instructions && <p>{booking.appointment_type.instructions}</p>}
       {booking.booked_by === 'staff' && booked && <p className="muted">{t('bookings.bookedByStaff')}</p>}
+      {booking.booked_by === 'guardian' && booked && <p className="muted">{t('bookings.bookedByGuardian')}</p>}
       {outcome && <p className="notice">{t(outcome)}</p>}
       {reason && (
         <p className="notice notice--warning">{t(`bookings.why.${reason}` as TextKey)}</p>

@@ -205,7 +205,7 @@ function BookingActions({ booking, freeSlots, regionNotifies, onDone }: { bookin
         <dt>{t('staff.booking')}</dt>
         <dd>
           {t(`status.${booking.status}` as TextKey)} ·{' '}
-          {t('staff.bookedBy', { who: booking.booked_by.kind === 'resident' ? t('staff.byResident') : t('staff.byStaff'), when: formatInstant(booking.booked_at, lang) })}
+          {t('staff.bookedBy', { who: t(({ resident: 'staff.byResident', guardian: 'staff.byGuardian', staff: 'staff.byStaff' } as const)[booking.booked_by.kind]), when: formatInstant(booking.booked_at, lang) })}
         </dd>
       </dl>
       <Checkbox

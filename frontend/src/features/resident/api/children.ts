@@ -1,0 +1,9 @@
+// Rule 17: the children the population register names the resident
+// guardian of (never sent for a child: see shared/api/client.ts).
+import { useQuery } from '@tanstack/react-query'
+import { api, call } from '../../../shared/api/client'
+
+export const childrenKey = ['me', 'children'] as const
+
+export const useMyChildren = (enabled: boolean) =>
+  useQuery({ queryKey: childrenKey, queryFn: () => call(api.GET('/api/v1/me/children')), enabled, staleTime: 5 * 60_000 })
