@@ -191,6 +191,7 @@ export const en: Record<TextKey, string> = {
   'book.reason': 'Briefly, why are you seeking care?',
   'book.reasonMissing': 'Please write briefly why you are seeking care.',
   'book.message': 'Message to the clinic (optional)',
+  'book.forChild': 'The booking is for {name}.',
   'book.confirmTitle': 'Confirm the booking',
   'book.confirm': 'Book the appointment',
   'book.within24h': 'This appointment starts in less than 24 hours. Once booked, you cannot cancel or rebook it here; you will need to call the clinic.',
@@ -447,7 +448,8 @@ export const en: Record<TextKey, string> = {
   'acting.label': 'Booking for',
   'acting.self': '{name} (you)',
   'acting.child': '{name}, {age}',
-  'acting.note': 'You book, cancel and rebook for {name}. The bookings, inbox and access log here are the child’s; texts and e-mails go to you. From {until}, {name} books on their own.',
+  'acting.note': 'You book for {name}. Texts and e-mails about the child’s bookings go to you.',
+  'acting.until': 'From {until}, {name} books with their own e-ID.',
   'acting.ended': '{name} is {age} and books with their own e-ID.',
 
   'guardians.title': 'Guardians',

@@ -190,6 +190,7 @@ export const sv = {
   'book.reason': 'Beskriv kort varför du söker vård',
   'book.reasonMissing': 'Skriv kort varför du söker vård.',
   'book.message': 'Meddelande till mottagningen (frivilligt)',
+  'book.forChild': 'Bokningen gäller {name}.',
   'book.confirmTitle': 'Bekräfta bokningen',
   'book.confirm': 'Boka tiden',
   'book.within24h': 'Tiden börjar om mindre än 24 timmar. Efter bokningen kan du inte av- eller omboka den här, utan behöver ringa mottagningen.',
@@ -446,7 +447,8 @@ export const sv = {
   'acting.label': 'Bokar för',
   'acting.self': '{name} (du)',
   'acting.child': '{name}, {age} år',
-  'acting.note': 'Du bokar, avbokar och ombokar för {name}. Bokade tider, inkorg och loggutdrag här är barnets; sms och e-post går till dig. Från {until} bokar {name} själv.',
+  'acting.note': 'Du bokar för {name}. Sms och e-post om barnets tider går till dig.',
+  'acting.until': 'Från {until} bokar {name} själv med e-legitimation.',
   'acting.ended': '{name} är {age} år och bokar själv med e-legitimation.',
 
   'guardians.title': 'Vårdnadshavare (ombud)',

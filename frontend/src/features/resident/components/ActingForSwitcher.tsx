@@ -8,6 +8,7 @@ import { useEffect, useId } from 'react'
 import { useLocation, useNavigate } from 'react-router-dom'
 import { useQueryClient } from '@tanstack/react-query'
 import { setActingFor, useActingFor } from '../../../shared/auth/acting'
+import { clearDrafts } from '../../../shared/lib/drafts'
 import { useI18n } from '../../../shared/i18n'
 import { formatDateLong } from '../../../shared/lib/dates'
 import { childrenKey, useMyChildren } from '../api/children'
@@ -43,6 +44,8 @@ export function ActingForSwitcher({ self }: { self: string }) {
           value={current?.id ?? ''}
           onChange={(e) => {
             setActingFor(e.target.value || null)
+            // What was typed for one person is not carried to the other.
+            clearDrafts()
             queries.removeQueries({ predicate: (q) => q.queryKey[0] !== childrenKey[0] || q.queryKey[1] !== childrenKey[1] })
             navigate('/bookings')
           }}
@@ -57,7 +60,8 @@ export function ActingForSwitcher({ self }: { self: string }) {
       </div>
       {current && (
         <p className="acting__note" role="status">
-          {t('acting.note', { name: current.name, until: formatDateLong(current.access_ends_on, lang) })}
+          {t('acting.note', { name: current.name })}
+          {pathname === '/bookings' && <> {t('acting.until', { name: current.name, until: formatDateLong(current.access_ends_on, lang) })}</>}
         </p>
       )}
       {!current &&

@@ -16,6 +16,7 @@ import { formatDateLong } from '../../../shared/lib/dates'
 import { clearDraft, readDraft, writeDraft } from '../../../shared/lib/drafts'
 import { Button, Checkbox, ErrorNotice, Loading, Notice, Page, TextArea, TextField, TextWithPhone } from '../../../shared/ui'
 import { useBookSlot } from '../api/book'
+import { useActingChild } from '../api/children'
 import { useAvailableDates } from '../api/get-available-dates'
 import { useBookableTypes } from '../api/get-bookable-types'
 import { useFreeSlots } from '../api/get-free-slots'
@@ -92,6 +93,7 @@ const CALL_THE_UNIT = new Set<string>(['not-eligible', 'booking-limit-reached', 
 function Flow({ unitId, params, setParams }: FlowProps) {
   const { t, lang, problem, fieldErrors } = useI18n()
   const unit = useUnit(unitId)
+  const child = useActingChild()
   const [draft, updateDraft] = useDraft(unitId)
   const [termsError, setTermsError] = useState(false)
   const [reasonError, setReasonError] = useState(false)
@@ -312,6 +314,11 @@ function Flow({ unitId, params, setParams }: FlowProps) {
       )}
       {step === 'confirm' && slot && (
         <Step name="confirm" title={t('book.confirmTitle')}>
+          {child && (
+            <p>
+              <strong>{t('book.forChild', { name: child.name })}</strong>
+            </p>
+          )}
           <div className="card">
             <h3>{t('bookings.at', { date: formatDateLong(slot.local_date, lang), time: slot.local_start_time })}</h3>
             <dl>
