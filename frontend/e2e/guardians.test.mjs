@@ -52,7 +52,10 @@ describe('a guardian books for their child under the child’s rules', { skip: s
     await view(p, 'guardian-self')
 
     // Elsa's portal: her visit, booked by a guardian; no settings in the menu.
+    // Choosing alone changes nothing; "Byt" does.
     await switcher.selectOption({ label: 'Elsa Svensson, 6 år' })
+    assert.equal(await p.getByText(/^Du bokar för Elsa Svensson/).count(), 0)
+    await p.getByRole('button', { name: 'Byt' }).click()
     await p.waitForURL(/\/bookings$/)
     await p.getByText(/^Du bokar för Elsa Svensson\. Sms och e-post om barnets tider går till dig\. Från .* bokar Elsa Svensson själv/).waitFor()
     const visit = p.getByRole('article').filter({ hasText: 'Sköterska Besök 1177' })
@@ -94,6 +97,7 @@ describe('a guardian books for their child under the child’s rules', { skip: s
 
     // Back to herself: her own bookings, not Elsa's.
     await p.getByLabel('Bokar för').selectOption({ label: 'Anna Svensson (du)' })
+    await p.getByRole('button', { name: 'Byt' }).click()
     await p.getByRole('article').filter({ hasText: 'Diabetessköterska' }).waitFor()
     assert.equal(await p.getByRole('article').filter({ hasText: 'Sköterska Besök 1177' }).count(), 0)
     await p.getByRole('navigation').getByRole('link', { name: 'Aviseringar' }).waitFor()

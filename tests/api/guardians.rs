@@ -223,19 +223,26 @@ async fn a_guardian_books_rebooks_and_cancels_for_their_child_under_the_childs_r
     assert_eq!(Some(mails[0].recipient.as_str()), own_settings["email"].as_str());
     assert_eq!(Some(texts[0].recipient.as_str()), own_settings["phone"].as_str());
 
-    // Rebook for Elsa; the new booking was also made by the guardian.
+    // Rebook for Elsa; the new booking was also made by the guardian. A
+    // retry with the same Idempotency-Key gets the same answer, though the
+    // old booking is no longer booked (the key is the guardian's).
     clock.set(t0() + Duration::minutes(10));
-    let rebooked = acting(
-        &app,
-        "POST",
-        &format!("/api/v1/me/bookings/{booking}/rebook"),
-        &guardian,
-        &elsa,
-        Some(json!({"slot_id": slots[1].to_string()})),
-    )
-    .await;
+    let rebook = || {
+        app.client
+            .post(app.url(&format!("/api/v1/me/bookings/{booking}/rebook")))
+            .bearer_auth(&guardian)
+            .header(ACTING_FOR, &elsa)
+            .header("Idempotency-Key", "rebook-elsa-1")
+            .json(&json!({"slot_id": slots[1].to_string()}))
+            .send()
+    };
+    let rebooked = rebook().await.unwrap();
     assert_eq!(rebooked.status(), 201);
     let rebooked: Value = rebooked.json().await.unwrap();
+    let retried = rebook().await.unwrap();
+    assert_eq!(retried.status(), 201, "the retry is answered as the first");
+    let retried: Value = retried.json().await.unwrap();
+    assert_eq!(retried["id"], rebooked["id"]);
     assert_eq!(rebooked["booked_by"], "guardian");
     let booking = rebooked["id"].as_str().unwrap().to_owned();
     drain(&w).await;
@@ -291,9 +298,12 @@ async fn a_guardian_books_rebooks_and_cancels_for_their_child_under_the_childs_r
         .json()
         .await
         .unwrap();
-    assert!(extract
-        .iter()
-        .any(|l| l["role"] == "guardian" && l["action"] == "view_bookings"));
+    for action in ["view_bookings", "view_inbox", "book", "rebook", "cancel"] {
+        assert!(
+            extract.iter().any(|l| l["role"] == "guardian" && l["action"] == action),
+            "{action} in {extract:?}"
+        );
+    }
     let own_extract: Vec<Value> = app.get("/api/v1/me/access-log", &guardian).await.json().await.unwrap();
     assert!(own_extract.is_empty(), "the guardian's own data was not touched");
 
@@ -370,9 +380,41 @@ async fn access_ends_on_the_thirteenth_birthday_in_stockholm(kind: Kind) {
     .await;
     assert_eq!(loaded.status(), 200);
     let guardian = resident_token(&guardian_pnr);
+    subscribe(&app, &guardian, json!({})).await;
     let list = children(&app, &guardian).await;
     assert_eq!(list[0]["access_ends_on"], "2026-12-09");
     let child = list[0]["id"].as_str().unwrap().to_owned();
+
+    // A visit booked for him now, after his birthday: its reminder (48 hours
+    // before, on the 12th) no longer goes to the guardian.
+    let [slot] = app.slots(&app.world.self_service, &[utc(2026, 12, 14, 9, 0)], 15).await[..] else {
+        unreachable!()
+    };
+    let booked = acting(
+        &app,
+        "POST",
+        "/api/v1/me/bookings",
+        &guardian,
+        &child,
+        Some(book_body(slot)),
+    )
+    .await;
+    assert_eq!(booked.status(), 201);
+    let (email, sms) = (Arc::new(Captured::default()), Arc::new(Captured::default()));
+    let w = worker(&app, clock.clone(), email.clone(), sms.clone());
+    drain(&w).await;
+    assert_eq!(
+        (email.take().len(), sms.take().len()),
+        (1, 1),
+        "the confirmation goes to the guardian"
+    );
+    clock.set(utc(2026, 12, 12, 9, 5));
+    drain(&w).await;
+    assert_eq!(
+        (email.take().len(), sms.take().len()),
+        (0, 0),
+        "no reminder to a former guardian"
+    );
 
     // 23:59 on the 8th in Stockholm (22:59 UTC): still twelve.
     clock.set(utc(2026, 12, 8, 22, 59));

@@ -53,7 +53,8 @@ pub(crate) fn worker(app: &TestApp, clock: Arc<TestClock>, email: Arc<Captured>,
     OutboxWorker {
         id: uuid::Uuid::new_v4(),
         store: app.world.store.clone(),
-        portal: ResidentPortal::new(app.world.store.clone(), clock.clone(), composer),
+        portal: ResidentPortal::new(app.world.store.clone(), clock.clone(), composer)
+            .with_register(app.world.store.clone()),
         clock,
         email: Some(email),
         sms: Some(sms),

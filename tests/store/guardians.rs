@@ -79,6 +79,52 @@ pub async fn the_register_is_replaced_whole_and_names_each_guardians_children(db
     );
 }
 
+pub async fn concurrent_register_loads_leave_one_file_never_both(db: &TestDb) {
+    let world = World::create(store(db)).await;
+    let files: Vec<Vec<Guardianship>> = (0..4u32)
+        .map(|f| {
+            (0..50u32)
+                .map(|i| {
+                    line(
+                        &pnr(&adult_pnr(1000 * (f + 1) + i)),
+                        &born(2020, 1, 1 + (i % 28), 100 + f),
+                        "Barn",
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    for _ in 0..3 {
+        let loads: Vec<_> = files
+            .iter()
+            .cloned()
+            .map(|file| {
+                let store = world.store.clone();
+                tokio::spawn(async move { store.replace_guardianships(&file, now()).await })
+            })
+            .collect();
+        for load in loads {
+            load.await.unwrap().unwrap();
+        }
+        let summary = world.store.guardianships_summary().await.unwrap();
+        assert_eq!(summary.guardianships, 50, "one file, not a union of several");
+        let mut loaded = Vec::new();
+        for f in 0..4u32 {
+            if world
+                .store
+                .children_of(&pnr(&adult_pnr(1000 * (f + 1))))
+                .await
+                .unwrap()
+                .len()
+                == 1
+            {
+                loaded.push(f);
+            }
+        }
+        assert_eq!(loaded.len(), 1, "the lines of exactly one file: {loaded:?}");
+    }
+}
+
 pub async fn the_age_limit_is_per_region_and_residents_are_held_to_the_lowest(db: &TestDb) {
     let world = World::create(store(db)).await;
     let region = world.region.id;

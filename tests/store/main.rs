@@ -45,6 +45,7 @@ use waitlist::*;
 
 on_both_backends!(
     the_register_is_replaced_whole_and_names_each_guardians_children,
+    concurrent_register_loads_leave_one_file_never_both,
     the_age_limit_is_per_region_and_residents_are_held_to_the_lowest,
     a_guardians_booking_and_log_line_keep_actor_and_patient_apart,
     an_invitation_makes_one_booking_and_is_listed_until_used,

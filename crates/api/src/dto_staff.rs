@@ -1085,6 +1085,8 @@ pub enum AccessActionName {
     ViewBookings,
     /// A guardian asked for, or withdrew, an earlier time for their child.
     EarlierTime,
+    /// A guardian read their child's inbox or one of its messages.
+    ViewInbox,
 }
 
 impl From<AccessAction> for AccessActionName {
@@ -1106,6 +1108,7 @@ impl From<AccessAction> for AccessActionName {
             AccessAction::ViewInvitations => Self::ViewInvitations,
             AccessAction::ViewBookings => Self::ViewBookings,
             AccessAction::EarlierTime => Self::EarlierTime,
+            AccessAction::ViewInbox => Self::ViewInbox,
         }
     }
 }
@@ -1129,6 +1132,7 @@ impl From<AccessActionName> for AccessAction {
             AccessActionName::ViewInvitations => Self::ViewInvitations,
             AccessActionName::ViewBookings => Self::ViewBookings,
             AccessActionName::EarlierTime => Self::EarlierTime,
+            AccessActionName::ViewInbox => Self::ViewInbox,
         }
     }
 }

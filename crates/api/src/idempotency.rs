@@ -27,7 +27,12 @@ pub fn key(req: &HttpRequest, body: &impl Serialize) -> Result<Option<Idempotenc
                 "must be 1 to 255 visible ASCII characters, such as a UUID",
             )
         })?;
-    let canonical = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    let mut canonical = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    // Rule 17: the same key and body for another child is another request.
+    if let Some(child) = req.headers().get(crate::caller::ACTING_FOR) {
+        canonical.push(b'\n');
+        canonical.extend_from_slice(child.as_bytes());
+    }
     let fingerprint = hex::encode(Sha256::digest(&canonical));
     Ok(Some(IdempotencyKey {
         key: key.to_owned(),

@@ -116,7 +116,9 @@ fn outbox_worker(
     ));
     Ok(OutboxWorker {
         id: uuid::Uuid::new_v4(),
-        portal: tidbok_domain::usecases::resident::ResidentPortal::new(store.clone(), clock.clone(), composer),
+        // Rule 17: reminders and offers go to a guardian only while they act for the child.
+        portal: tidbok_domain::usecases::resident::ResidentPortal::new(store.clone(), clock.clone(), composer)
+            .with_register(store.clone()),
         store,
         clock,
         email,

@@ -453,6 +453,8 @@ word_enum!(
         /// A guardian asked for, or withdrew, an earlier time for their
         /// child's booking (rules 15 and 17).
         EarlierTime = "earlier_time",
+        /// A guardian read their child's inbox or one of its messages.
+        ViewInbox = "view_inbox",
     }
 );
 

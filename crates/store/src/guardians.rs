@@ -48,6 +48,15 @@ impl PopulationRegister for SqlStore {
 impl GuardianRepository for SqlStore {
     async fn replace_guardianships(&self, lines: &[Guardianship], at: DateTime<Utc>) -> StoreResult<u64> {
         let mut tx = self.db.begin().await.map_err(db_error)?;
+        // Two imports at once would each delete only the rows they can see
+        // and leave the union of both files: the second waits for the first
+        // (reads go on). SQLite has one writer at a time already.
+        if matches!(self.db, crate::backend::Backend::Postgres(_)) {
+            query("LOCK TABLE guardianships IN EXCLUSIVE MODE")
+                .execute(&mut tx)
+                .await
+                .map_err(db_error)?;
+        }
         query(CLEAR).execute(&mut tx).await.map_err(db_error)?;
         for chunk in lines.chunks(500) {
             let mut insert = query("INSERT INTO guardianships (guardian_pnr, child_pnr, child_name, loaded_at)");

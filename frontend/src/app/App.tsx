@@ -6,6 +6,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { lazy, useState, type ComponentType, type ReactNode } from 'react'
 import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router-dom'
 import { ProblemError } from '../shared/api/client'
+import { getActingFor, setActingFor } from '../shared/auth/acting'
 import { homeOf, SessionProvider, useSession, type Role } from '../shared/auth/session'
 import { I18nProvider, useI18n } from '../shared/i18n'
 import { Page } from '../shared/ui'
@@ -77,13 +78,23 @@ function Routed() {
   // An expired or refused token ends the session everywhere.
   const [queries] = useState(() => {
     const onError = (error: unknown) => {
-      if (error instanceof ProblemError && error.status === 401) signOut()
+      if (!(error instanceof ProblemError)) return
+      if (error.status === 401) {
+        signOut()
+        // Nothing of this person stays for whoever logs in next in the tab.
+        client.clear()
+      } else if (error.slug === 'guardian-access-ended' && getActingFor()) {
+        // Rule 17: the child's birthday at the age limit has come.
+        setActingFor(null)
+        client.clear()
+      }
     }
-    return new QueryClient({
+    const client = new QueryClient({
       queryCache: new QueryCache({ onError }),
       mutationCache: new MutationCache({ onError }),
       defaultOptions: { queries: { retry: (count, error) => !(error instanceof ProblemError && error.status < 500) && count < 2, staleTime: 10_000 } },
     })
+    return client
   })
   return (
     <QueryClientProvider client={queries}>

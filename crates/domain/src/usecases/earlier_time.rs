@@ -14,12 +14,21 @@ use crate::waitlist::{EarlierTimeWish, Offer, WaitlistEntry};
 impl ResidentPortal {
     /// The booking's wish for an earlier time, if one is waiting.
     pub async fn earlier_time(&self, resident: &Resident, booking: BookingId) -> PortalResult<Option<WaitlistEntry>> {
-        self.view(resident, booking).await?;
+        let current = self.view(resident, booking).await?;
+        self.log_guardian_read(
+            AccessAction::ViewBooking,
+            resident,
+            Some(current.details.unit.id),
+            Some(booking),
+        )
+        .await?;
         Ok(self.store.waitlist_entry(booking).await?)
     }
 
     /// The resident's waiting wishes (for the list of bookings).
     pub async fn earlier_times(&self, resident: &Resident) -> PortalResult<Vec<WaitlistEntry>> {
+        self.log_guardian_read(AccessAction::ViewBookings, resident, None, None)
+            .await?;
         Ok(self.store.resident_waitlist(resident.id).await?)
     }
 
@@ -34,7 +43,7 @@ impl ResidentPortal {
         let now = self.clock.now();
         let current = self.view_at(resident, booking, now).await?;
         current.can_rebook?;
-        let entry = self.store.put_waitlist_entry(&current.details, &wish, now).await?;
+        // The log line first: an act that fails after it is still an access.
         self.log_guardian_read(
             AccessAction::EarlierTime,
             resident,
@@ -42,21 +51,21 @@ impl ResidentPortal {
             Some(booking),
         )
         .await?;
-        Ok(entry)
+        Ok(self.store.put_waitlist_entry(&current.details, &wish, now).await?)
     }
 
     /// Takes the wish back; an offer it holds goes to the next resident.
     pub async fn withdraw_earlier_time(&self, resident: &Resident, booking: BookingId) -> PortalResult<()> {
         let now = self.clock.now();
         let current = self.view_at(resident, booking, now).await?;
+        self.log_guardian_read(
+            AccessAction::EarlierTime,
+            resident,
+            Some(current.details.unit.id),
+            Some(booking),
+        )
+        .await?;
         if self.store.withdraw_waitlist_entry(booking, now).await? {
-            self.log_guardian_read(
-                AccessAction::EarlierTime,
-                resident,
-                Some(current.details.unit.id),
-                Some(booking),
-            )
-            .await?;
             Ok(())
         } else {
             Err(PortalError::NotFound)
@@ -65,6 +74,8 @@ impl ResidentPortal {
 
     /// The resident's open offers, soonest to run out first.
     pub async fn offers(&self, resident: &Resident) -> PortalResult<Vec<Offer>> {
+        self.log_guardian_read(AccessAction::ViewBookings, resident, None, None)
+            .await?;
         Ok(self.store.resident_offers(resident.id, self.clock.now()).await?)
     }
 
@@ -119,6 +130,13 @@ impl ResidentPortal {
         if !offer.open_at(now) {
             return Err(PortalError::OfferGone);
         }
+        self.log_guardian_read(
+            AccessAction::EarlierTime,
+            resident,
+            Some(offer.slot.unit.id),
+            Some(offer.booking_id),
+        )
+        .await?;
         Ok(self.store.decline_offer(id, now).await?)
     }
 

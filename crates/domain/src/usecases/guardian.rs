@@ -194,11 +194,38 @@ impl ResidentPortal {
     }
 
     /// Whom later messages about a booking (reminders, offers) go to: the
-    /// resident who booked it for the patient (a guardian), or the patient.
+    /// guardian who booked it for the patient while the register still names
+    /// them guardian and the child is under the age limit; else the patient.
     pub(super) async fn contact_for(&self, booked_by: Actor, patient: Resident) -> PortalResult<Resident> {
-        match booked_by {
-            Actor::Resident(id) if id != patient.id => Ok(self.store.resident(id).await?.unwrap_or(patient)),
-            _ => Ok(patient),
+        let Actor::Resident(id) = booked_by else {
+            return Ok(patient);
+        };
+        if id == patient.id {
+            return Ok(patient);
         }
+        let Some(guardian) = self.store.resident(id).await? else {
+            return Ok(patient);
+        };
+        if self.acts_for_today(&guardian.pnr, &patient.pnr).await? {
+            Ok(guardian)
+        } else {
+            Ok(patient)
+        }
+    }
+
+    /// Whether `guardian` may act for `child` today (register and age limit).
+    async fn acts_for_today(
+        &self,
+        guardian: &PersonalIdentityNumber,
+        child: &PersonalIdentityNumber,
+    ) -> PortalResult<bool> {
+        let Some(register) = &self.register else {
+            return Ok(false);
+        };
+        if !register.children_of(guardian).await?.iter().any(|c| &c.pnr == child) {
+            return Ok(false);
+        }
+        let limit = self.store.effective_guardian_age_limit().await?;
+        Ok(may_act_for(child, limit, local_date(self.clock.now())))
     }
 }

@@ -17,13 +17,23 @@ impl ResidentPortal {
     /// The resident's open invitations, soonest ending first.
     pub async fn invitations(&self, resident: &Resident) -> PortalResult<Vec<InvitationDetails>> {
         let today = local_date(self.clock.now());
+        self.log_guardian_read(AccessAction::ViewInvitations, resident, None, None)
+            .await?;
         Ok(self.store.resident_invitations(resident.id, today).await?)
     }
 
     /// One of the resident's invitations while it is open; anyone else's is
     /// not found.
     pub async fn invitation(&self, resident: &Resident, id: InvitationId) -> PortalResult<InvitationDetails> {
-        self.open_invitation(resident, id, self.clock.now()).await
+        let found = self.open_invitation(resident, id, self.clock.now()).await?;
+        self.log_guardian_read(
+            AccessAction::ViewInvitations,
+            resident,
+            Some(found.invitation.unit_id),
+            None,
+        )
+        .await?;
+        Ok(found)
     }
 
     async fn open_invitation(

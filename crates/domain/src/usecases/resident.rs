@@ -413,6 +413,13 @@ impl ResidentPortal {
     /// away from (the booking it moved to carries the event on).
     pub async fn calendar_file(&self, resident: &Resident, id: BookingId) -> PortalResult<String> {
         let booking = self.view(resident, id).await?;
+        self.log_guardian_read(
+            AccessAction::ViewBooking,
+            resident,
+            Some(booking.details.unit.id),
+            Some(id),
+        )
+        .await?;
         // A booking moved from lives on as the one it was moved to: its
         // file would cancel the event they share.
         if booking.details.booking.status == BookingStatus::Rebooked {
@@ -465,6 +472,13 @@ impl ResidentPortal {
         let now = self.clock.now();
         let current = self.view_at(resident, id, now).await?;
         current.can_rebook?;
+        self.log_guardian_read(
+            AccessAction::ViewBooking,
+            resident,
+            Some(current.details.unit.id),
+            Some(id),
+        )
+        .await?;
         let horizon = Horizon::from_now(now);
         let (from, to) = (from.unwrap_or(horizon.first), to.unwrap_or(horizon.last));
         if from > to || !horizon.contains(from) || !horizon.contains(to) {
@@ -570,6 +584,8 @@ impl ResidentPortal {
 
     /// The resident's inbox, newest first.
     pub async fn inbox(&self, resident: &Resident) -> PortalResult<Vec<InboxMessage>> {
+        self.log_guardian_read(AccessAction::ViewInbox, resident, None, None)
+            .await?;
         Ok(self.store.inbox(resident.id).await?)
     }
 
@@ -577,6 +593,13 @@ impl ResidentPortal {
     /// no longer shows (hidden in the portal since) is gone with the booking
     /// (rules 1 and 21), as it is from the inbox.
     pub async fn inbox_message(&self, resident: &Resident, id: uuid::Uuid) -> PortalResult<InboxMessage> {
+        let message = self.own_message(resident, id).await?;
+        self.log_guardian_read(AccessAction::ViewInbox, resident, None, message.booking_id)
+            .await?;
+        Ok(message)
+    }
+
+    async fn own_message(&self, resident: &Resident, id: uuid::Uuid) -> PortalResult<InboxMessage> {
         let message = self.store.inbox_message(id).await?.ok_or(PortalError::NotFound)?;
         if message.resident_id != resident.id {
             return Err(PortalError::NotFound);
@@ -592,7 +615,7 @@ impl ResidentPortal {
 
     pub async fn mark_read(&self, resident: &Resident, id: uuid::Uuid) -> PortalResult<InboxMessage> {
         // The same message the resident may read, and only that one.
-        self.inbox_message(resident, id).await?;
+        self.own_message(resident, id).await?;
         if !self.store.mark_read(id, resident.id, self.clock.now()).await? {
             return Err(PortalError::NotFound);
         }
@@ -722,9 +745,10 @@ impl ResidentPortal {
         key: Option<&IdempotencyKey>,
     ) -> PortalResult<Option<ResidentBooking>> {
         let Some(key) = key else { return Ok(None) };
+        // Keys are kept under whoever acted: the guardian for their child.
         match self
             .store
-            .idempotent_result(resident.id.as_uuid(), operation, &key.key)
+            .idempotent_result(self.actor(resident).uuid(), operation, &key.key)
             .await?
         {
             None => Ok(None),

@@ -1373,7 +1373,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        AccessActionName: "view_book" | "view_booking" | "view_cancellation_feed" | "print_summons" | "book" | "rebook" | "cancel" | "mark_arrived" | "mark_entered_in_error" | "set_hidden_in_portal" | "record_after_the_fact" | "look_up_resident" | "invite" | "view_invitations" | "view_bookings" | "earlier_time";
+        AccessActionName: "view_book" | "view_booking" | "view_cancellation_feed" | "print_summons" | "book" | "rebook" | "cancel" | "mark_arrived" | "mark_entered_in_error" | "set_hidden_in_portal" | "record_after_the_fact" | "look_up_resident" | "invite" | "view_invitations" | "view_bookings" | "earlier_time" | "view_inbox";
         /** @description One line of a unit's access log. */
         AccessLogEntryResponse: {
             action: components["schemas"]["AccessActionName"];

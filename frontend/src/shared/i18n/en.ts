@@ -446,10 +446,12 @@ export const en: Record<TextKey, string> = {
   'offerHold.saved': 'The hold length is saved.',
 
   'acting.label': 'Booking for',
+  'acting.switch': 'Switch',
+  'acting.pending': 'You are booking for your child.',
   'acting.self': '{name} (you)',
   'acting.child': '{name}, {age}',
-  'acting.note': 'You book for {name}. Texts and e-mails about the child’s bookings go to you.',
-  'acting.until': 'From {until}, {name} books with their own e-ID.',
+  'acting.note': 'You are booking for {name}.',
+  'acting.until': 'Texts and e-mails about the child’s bookings go to you. From {until}, {name} books with their own e-ID.',
   'acting.ended': '{name} is {age} and books with their own e-ID.',
 
   'guardians.title': 'Guardians',
@@ -553,6 +555,7 @@ export const en: Record<TextKey, string> = {
   'log.action.view_invitations': 'Viewed the invitations to book',
   'log.action.view_bookings': 'Viewed the bookings',
   'log.action.earlier_time': 'Changed the wish for an earlier time',
+  'log.action.view_inbox': 'Read the inbox',
   'holiday.new_years_day': 'New Year’s Day',
   'holiday.epiphany': 'Epiphany',
   'holiday.good_friday': 'Good Friday',

@@ -445,10 +445,12 @@ export const sv = {
   'offerHold.saved': 'Reservationstiden är sparad.',
 
   'acting.label': 'Bokar för',
+  'acting.switch': 'Byt',
+  'acting.pending': 'Du bokar för ditt barn.',
   'acting.self': '{name} (du)',
   'acting.child': '{name}, {age} år',
-  'acting.note': 'Du bokar för {name}. Sms och e-post om barnets tider går till dig.',
-  'acting.until': 'Från {until} bokar {name} själv med e-legitimation.',
+  'acting.note': 'Du bokar för {name}.',
+  'acting.until': 'Sms och e-post om barnets tider går till dig. Från {until} bokar {name} själv med e-legitimation.',
   'acting.ended': '{name} är {age} år och bokar själv med e-legitimation.',
 
   'guardians.title': 'Vårdnadshavare (ombud)',
@@ -552,6 +554,7 @@ export const sv = {
   'log.action.view_invitations': 'Såg inbjudningarna att boka',
   'log.action.view_bookings': 'Såg bokade tider',
   'log.action.earlier_time': 'Ändrade önskemål om tidigare tid',
+  'log.action.view_inbox': 'Läste inkorgen',
   'holiday.new_years_day': 'nyårsdagen',
   'holiday.epiphany': 'trettondedag jul',
   'holiday.good_friday': 'långfredagen',
