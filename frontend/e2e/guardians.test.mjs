@@ -43,7 +43,7 @@ describe('a guardian books for their child under the child’s rules', { skip: s
     const p = await page(phone)
     await login(p, 'Anna Svensson')
     await p.goto('/bookings')
-    const switcher = p.getByLabel('Bokar för')
+    const switcher = p.getByRole('combobox', { name: 'Bokar för' })
     await switcher.waitFor()
     assert.equal(await switcher.locator('option:checked').innerText(), 'Anna Svensson (du)')
     await p.getByText('Oskar Svensson är 14 år och bokar själv med e-legitimation.').waitFor()
@@ -81,6 +81,7 @@ describe('a guardian books for their child under the child’s rules', { skip: s
     await p.getByRole('button', { name: 'Fortsätt' }).click()
     await p.getByRole('heading', { name: 'Bekräfta bokningen' }).waitFor()
     await p.getByText('Bokningen gäller Elsa Svensson.').waitFor()
+    assert.match(await p.locator('header .header__child').innerText(), /^Bokar för:\s+Elsa$/, 'the header names the child on every page')
     await view(p, 'guardian-child-confirm')
     await p.getByRole('button', { name: 'Boka tiden' }).click()
     await p.getByRole('heading', { name: 'Tiden är bokad', level: 1 }).waitFor()
@@ -96,7 +97,7 @@ describe('a guardian books for their child under the child’s rules', { skip: s
     await view(p, 'guardian-child-cancelled')
 
     // Back to herself: her own bookings, not Elsa's.
-    await p.getByLabel('Bokar för').selectOption({ label: 'Anna Svensson (du)' })
+    await p.getByRole('combobox', { name: 'Bokar för' }).selectOption({ label: 'Anna Svensson (du)' })
     await p.getByRole('button', { name: 'Byt' }).click()
     await p.getByRole('article').filter({ hasText: 'Diabetessköterska' }).waitFor()
     assert.equal(await p.getByRole('article').filter({ hasText: 'Sköterska Besök 1177' }).count(), 0)

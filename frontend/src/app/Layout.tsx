@@ -7,7 +7,7 @@ import { useEffect, useRef } from 'react'
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { useQueryClient } from '@tanstack/react-query'
 import { useUnreadCount } from '../features/resident/api/get-inbox'
-import { ActingForSwitcher } from '../features/resident/components/ActingForSwitcher'
+import { ActingChip, useActingGuard } from '../features/resident/components/ActingChip'
 import { useActingFor } from '../shared/auth/acting'
 import { useSession, type Role } from '../shared/auth/session'
 import { useI18n, type TextKey } from '../shared/i18n'
@@ -50,6 +50,7 @@ export function Layout() {
   const queries = useQueryClient()
   const unread = useUnreadCount(session?.role === 'resident')
   const acting = useActingFor()
+  useActingGuard(session?.role === 'resident')
   const nav = useRef<HTMLUListElement>(null)
   const { pathname } = useLocation()
   // The current page's link stays in sight in a menu row that scrolls sideways.
@@ -67,11 +68,15 @@ export function Layout() {
           <NavLink className="header__brand" to="/">
             {t('app.name')}
           </NavLink>
-          {session && (
-            <span className="header__who" title={session.name}>
-              <span className="visually-hidden">{t('app.loggedInAs', { name: '' })}</span>
-              {session.name}
-            </span>
+          {session && acting && session.role === 'resident' ? (
+            <ActingChip />
+          ) : (
+            session && (
+              <span className="header__who" title={session.name}>
+                <span className="visually-hidden">{t('app.loggedInAs', { name: '' })}</span>
+                {session.name}
+              </span>
+            )
           )}
           <Button variant="link" lang={lang === 'sv' ? 'en' : 'sv'} onClick={() => setLang(lang === 'sv' ? 'en' : 'sv')}>
             {t('app.switchLanguage')}
@@ -113,7 +118,6 @@ export function Layout() {
             </ul>
           </nav>
         )}
-        {session?.role === 'resident' && <ActingForSwitcher self={session.name} />}
       </header>
       <main id="main" tabIndex={-1}>
         <RouteBoundary>

@@ -10,12 +10,15 @@ import { useEarlierTimes, useOffers } from '../api/earlier-time'
 import { OfferCard } from '../components/OfferCard'
 import { InvitationList } from './InvitationPage'
 import { BookingCard } from '../components/BookingCard'
+import { ActingForSwitcher } from '../components/ActingForSwitcher'
+import { useSession } from '../../../shared/auth/session'
 
 type Booking = Schemas['BookingResponse']
 
 export function MyBookingsPage() {
   const { t, lang } = useI18n()
   const navigate = useNavigate()
+  const { session } = useSession()
   const bookings = useMyBookings()
   const wishes = useEarlierTimes()
   const offers = useOffers()
@@ -35,6 +38,7 @@ export function MyBookingsPage() {
   return (
     <Page title={t('bookings.title')}>
       <p>{t('bookings.intro')}</p>
+      {session && <ActingForSwitcher self={session.name} />}
       {done && <Result id={done.id}>{done.text}</Result>}
       <InvitationList />
       {offers.data && offers.data.length > 0 && (
