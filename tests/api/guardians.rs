@@ -496,6 +496,21 @@ async fn the_register_and_the_age_limit_refuse_bad_input(kind: Kind) {
     assert_eq!(summary["guardianships"], 1, "the earlier file stands");
     assert!(summary["loaded_at"].is_string());
 
+    // A file with no guardianship (only a header, or nothing) would empty
+    // the register: refused, with no line to blame.
+    for empty in ["vårdnadshavare;barn;namn\n", "", "{}"] {
+        let refused = load_register(&app, &roles.regional_admin, empty.to_owned()).await;
+        let refused = assert_problem(refused, 422, "invalid-register").await;
+        assert_eq!(refused["lines"], json!([]), "{empty:?}");
+    }
+    let summary: Value = app
+        .get("/api/v1/region/population-register", &roles.regional_admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["guardianships"], 1, "still the earlier file");
+
     // Not CSV; not UTF-8.
     let json_body = app
         .put("/api/v1/region/population-register", &roles.regional_admin, &json!({}))

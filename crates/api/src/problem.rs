@@ -101,7 +101,7 @@ problems! {
     InvalidSelection = "invalid-selection", UNPROCESSABLE_ENTITY, "Some lines are not personal identity numbers",
         "`lines` lists each invalid line of the CSV with its number and why. Nothing was imported; fix the lines and import again.";
     InvalidRegister = "invalid-register", UNPROCESSABLE_ENTITY, "Some lines of the register file do not read",
-        "`lines` lists each line that does not read with its number, a stable `code` (`invalid_guardian_number`, `invalid_child_number`, `invalid_child_name`, `same_person`) and why. Nothing was loaded; fix the lines and load the file again.";
+        "`lines` lists each line that does not read with its number, a stable `code` (`invalid_guardian_number`, `invalid_child_number`, `invalid_child_name`, `same_person`) and why; a file without a single guardianship has none listed. Nothing was loaded; fix the file and load it again.";
     BookingLimitReached = "booking-limit-reached", UNPROCESSABLE_ENTITY, "You already hold the most bookings of this type",
         "A resident may hold only so many booked future slots of one appointment type (`max`, set per installation) — the cap that keeps a booking rush fair. Cancel one, or call the unit.";
     InvitationUsed = "invitation-used", CONFLICT, "The invitation is used or has expired",
@@ -606,8 +606,13 @@ impl From<tidbok_domain::usecases::DeskError> for ApiError {
                     .iter()
                     .map(|(line, error)| serde_json::json!({"line": line, "code": error.code(), "error": error.to_string()}))
                     .collect();
+                let detail = if lines.is_empty() {
+                    "The file holds no guardianship; nothing was loaded.".to_owned()
+                } else {
+                    format!("{} lines do not read; nothing was loaded.", lines.len())
+                };
                 ApiError::new(ProblemType::InvalidRegister)
-                    .detail(format!("{} lines do not read; nothing was loaded.", lines.len()))
+                    .detail(detail)
                     .with("lines", lines)
             }
             D::Store(s) => s.into(),

@@ -74,8 +74,9 @@ pub async fn get_register(
 /// 17; regional admins): a CSV file with one guardianship per line — the
 /// guardian's personal identity number, the child's, and the child's name
 /// (`;`, `,` or tab separated; a header line is skipped). Any line that does
-/// not read refuses the whole file with every such line listed; nothing is
-/// half-loaded.
+/// not read refuses the whole file with every such line listed, and so does
+/// a file without a single guardianship (it would empty the register);
+/// nothing is half-loaded.
 #[utoipa::path(tag = "admin", operation_id = "importPopulationRegister", security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv", description = "Guardian; child; child's name",
         example = "vårdnadshavare;barn;barnets namn\n198503142385;20200607-0003;Elsa Svensson\n"),

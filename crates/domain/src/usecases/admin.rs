@@ -149,7 +149,8 @@ impl AdminConsole {
     /// Rule 17: replaces the register table from a file's lines (guardian's
     /// number, child's number, child's name). Any line that does not read
     /// refuses the whole file with every such line listed; nothing is
-    /// half-loaded. A line repeated is loaded once.
+    /// half-loaded. A file without a single guardianship is refused (with no
+    /// lines listed). A line repeated is loaded once.
     pub async fn import_register(
         &self,
         staff: &StaffMember,
@@ -166,7 +167,9 @@ impl AdminConsole {
                 Err(e) => errors.push((*line, e)),
             }
         }
-        if !errors.is_empty() {
+        // A file with no guardianship at all would empty the register: a
+        // mistake far more often than a wish, refused like a bad line.
+        if !errors.is_empty() || rows.is_empty() {
             return Err(DeskError::InvalidRegister(errors));
         }
         if rows.len() > MAX_REGISTER_LINES {

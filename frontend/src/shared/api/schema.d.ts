@@ -810,8 +810,9 @@ export interface paths {
          *     17; regional admins): a CSV file with one guardianship per line — the
          *     guardian's personal identity number, the child's, and the child's name
          *     (`;`, `,` or tab separated; a header line is skipped). Any line that does
-         *     not read refuses the whole file with every such line listed; nothing is
-         *     half-loaded.
+         *     not read refuses the whole file with every such line listed, and so does
+         *     a file without a single guardianship (it would empty the register);
+         *     nothing is half-loaded.
          */
         put: operations["importPopulationRegister"];
         post?: never;

@@ -466,6 +466,7 @@ export const en: Record<TextKey, string> = {
   'guardians.import': 'Load a new file (CSV: guardian’s personal identity number; child’s; child’s name)',
   'guardians.importHelp': 'The file replaces everything loaded before. If any line is wrong, nothing is loaded.',
   'guardians.imported': 'Loaded: {n} guardianships.',
+  'guardians.emptyFile': 'The file holds no guardianship. Nothing was loaded; the earlier data stands.',
   'guardians.errors': 'Nothing was loaded. Correct the lines and load the file again:',
   'guardians.line': 'Line {line}: {error}',
   'guardians.code.invalid_guardian_number': 'the guardian’s personal identity number is invalid',

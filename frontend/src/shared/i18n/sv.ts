@@ -465,6 +465,7 @@ export const sv = {
   'guardians.import': 'Läs in ny fil (CSV: vårdnadshavarens personnummer; barnets personnummer; barnets namn)',
   'guardians.importHelp': 'Filen ersätter alla tidigare uppgifter. Om någon rad är fel läses inget in.',
   'guardians.imported': 'Inläst: {n} vårdnadshavarskap.',
+  'guardians.emptyFile': 'Filen innehåller inga vårdnadshavarskap. Inget lästes in; de tidigare uppgifterna gäller.',
   'guardians.errors': 'Inget lästes in. Rätta raderna och läs in filen igen:',
   'guardians.line': 'Rad {line}: {error}',
   'guardians.code.invalid_guardian_number': 'vårdnadshavarens personnummer är felaktigt',

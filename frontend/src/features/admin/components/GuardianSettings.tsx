@@ -92,12 +92,18 @@ export function GuardianSettings({ years }: { years: number }) {
       {upload.data && !upload.isPending && <Notice kind="success">{t('guardians.imported', { n: upload.data.guardianships })}</Notice>}
       {lines ? (
         <Notice kind="error">
-          <p>{t('guardians.errors')}</p>
-          <ul>
-            {lines.map((l) => (
-              <li key={l.line}>{t('guardians.line', { line: l.line, error: code(l.code) })}</li>
-            ))}
-          </ul>
+          {lines.length === 0 ? (
+            <p>{t('guardians.emptyFile')}</p>
+          ) : (
+            <>
+              <p>{t('guardians.errors')}</p>
+              <ul>
+                {lines.map((l) => (
+                  <li key={l.line}>{t('guardians.line', { line: l.line, error: code(l.code) })}</li>
+                ))}
+              </ul>
+            </>
+          )}
         </Notice>
       ) : (
         <ErrorNotice error={upload.error} />
