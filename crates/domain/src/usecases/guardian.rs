@@ -99,22 +99,11 @@ impl ResidentPortal {
         guardian: &PersonalIdentityNumber,
         child: ResidentId,
     ) -> PortalResult<Resident> {
-        let register = self.register.as_ref().ok_or(PortalError::NotFound)?;
         let record = self.store.resident(child).await?.ok_or(PortalError::NotFound)?;
-        if &record.pnr == guardian {
-            return Err(PortalError::NotFound);
-        }
-        let theirs = register
-            .children_of(guardian)
-            .await?
-            .iter()
-            .any(|c| c.pnr == record.pnr);
-        if !theirs {
-            return Err(PortalError::NotFound);
-        }
-        let limit = self.store.effective_guardian_age_limit().await?;
-        if !may_act_for(&record.pnr, limit, local_date(self.clock.now())) {
-            return Err(PortalError::GuardianAccessEnded(access_ends_on(&record.pnr, limit)));
+        match self.guardian_access(guardian, &record.pnr).await? {
+            Access::NotTheirs => return Err(PortalError::NotFound),
+            Access::Ended(on) => return Err(PortalError::GuardianAccessEnded(on)),
+            Access::Acts => {}
         }
         Ok(record)
     }
@@ -206,26 +195,38 @@ impl ResidentPortal {
         let Some(guardian) = self.store.resident(id).await? else {
             return Ok(patient);
         };
-        if self.acts_for_today(&guardian.pnr, &patient.pnr).await? {
-            Ok(guardian)
-        } else {
-            Ok(patient)
+        match self.guardian_access(&guardian.pnr, &patient.pnr).await? {
+            Access::Acts => Ok(guardian),
+            Access::NotTheirs | Access::Ended(_) => Ok(patient),
         }
     }
 
-    /// Whether `guardian` may act for `child` today (register and age limit).
-    async fn acts_for_today(
+    /// Whether `guardian` may act for `child` today: the register names
+    /// them (and they are not the same person), and the child is under the
+    /// age limit.
+    async fn guardian_access(
         &self,
         guardian: &PersonalIdentityNumber,
         child: &PersonalIdentityNumber,
-    ) -> PortalResult<bool> {
+    ) -> PortalResult<Access> {
         let Some(register) = &self.register else {
-            return Ok(false);
+            return Ok(Access::NotTheirs);
         };
-        if !register.children_of(guardian).await?.iter().any(|c| &c.pnr == child) {
-            return Ok(false);
+        if guardian == child || !register.children_of(guardian).await?.iter().any(|c| &c.pnr == child) {
+            return Ok(Access::NotTheirs);
         }
         let limit = self.store.effective_guardian_age_limit().await?;
-        Ok(may_act_for(child, limit, local_date(self.clock.now())))
+        if may_act_for(child, limit, local_date(self.clock.now())) {
+            Ok(Access::Acts)
+        } else {
+            Ok(Access::Ended(access_ends_on(child, limit)))
+        }
     }
+}
+
+/// What a guardian may do for a child today (rule 17).
+enum Access {
+    NotTheirs,
+    Ended(NaiveDate),
+    Acts,
 }

@@ -108,3 +108,19 @@ export async function call<T>(pending: Promise<{ data?: T; error?: unknown; resp
   }
   return result.data as T
 }
+
+/** PUTs a CSV file as text/csv (openapi-fetch would send a string as JSON):
+ * the response's body, or a thrown ProblemError. */
+export async function putCsv<T>(path: string, csv: string): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(path, { method: 'PUT', headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${getToken() ?? ''}` }, body: csv })
+  } catch {
+    throw new ProblemError(0, { type: 'https://tidbok.se/problems/network', title: 'Network error', status: 0 })
+  }
+  const body: unknown = await response.json().catch(() => undefined)
+  if (!response.ok) {
+    throw new ProblemError(response.status, isProblem(body) ? body : { type: 'https://tidbok.se/problems/internal-error', title: 'Error', status: response.status })
+  }
+  return body as T
+}

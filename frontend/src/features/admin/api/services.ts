@@ -1,8 +1,7 @@
 // A unit's online services: set-up (regional admins); terms, activation and
 // the restricted selection (unit admins).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, call, ProblemError, type Schemas } from '../../../shared/api/client'
-import { getToken } from '../../../shared/auth/token'
+import { api, call, putCsv, type Schemas } from '../../../shared/api/client'
 
 export type ServiceName = 'book_online' | 'cancel_rebook_online'
 const path = (unit: string, service: ServiceName) => ({ params: { path: { unit_id: unit, service } } })
@@ -15,17 +14,8 @@ export const setActivation = (unit: string, service: ServiceName, body: Schemas[
   call(api.PUT('/api/v1/units/{unit_id}/services/{service}/activation', { ...path(unit, service), body }))
 export const previewTerms = (terms_markdown: string) => call(api.POST('/api/v1/terms/preview', { body: { terms_markdown } }))
 
-/** The CSV goes as text/csv, which openapi-fetch would send as JSON. */
-export async function importSelection(unit: string, service: ServiceName, csv: string): Promise<Schemas['SelectionResponse']> {
-  const response = await fetch(`/api/v1/units/${unit}/services/${service}/selection`, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${getToken() ?? ''}` },
-    body: csv,
-  })
-  const body: unknown = await response.json()
-  if (!response.ok) throw new ProblemError(response.status, body as Schemas['Problem'] & Record<string, unknown>)
-  return body as Schemas['SelectionResponse']
-}
+export const importSelection = (unit: string, service: ServiceName, csv: string) =>
+  putCsv<Schemas['SelectionResponse']>(`/api/v1/units/${unit}/services/${service}/selection`, csv)
 
 export const servicesKey = (unit: string | null) => ['units', unit, 'services'] as const
 
